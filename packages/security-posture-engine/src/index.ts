@@ -1,0 +1,9 @@
+/**
+ * The Security Posture engine: canonical resources, normalisers, checks, policies and
+ * scoring as plain functions over plain data, shared by the backend, the CLI and the
+ * benchmarks. No Backstage imports.
+ *
+ * @packageDocumentation
+ */
+
+export * from './model';

@@ -1,0 +1,8 @@
+/**
+ * Types, scoring math and permissions shared by the Security Posture plugins.
+ *
+ * @packageDocumentation
+ */
+
+export * from './types';
+export * from './score';
