@@ -2,11 +2,11 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { SecurityPostureStore } from './database/SecurityPostureStore';
 import { createRouter } from './router';
-import { todoListServiceRef } from './services/TodoListService';
 
 /**
- * securityPosturePlugin backend plugin
+ * The Security Posture backend plugin.
  *
  * @public
  */
@@ -15,17 +15,18 @@ export const securityPosturePlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
-        httpAuth: coreServices.httpAuth,
+        database: coreServices.database,
         httpRouter: coreServices.httpRouter,
-        todoList: todoListServiceRef,
+        logger: coreServices.logger,
       },
-      async init({ httpAuth, httpRouter, todoList }) {
-        httpRouter.use(
-          await createRouter({
-            httpAuth,
-            todoList,
-          }),
-        );
+      async init({ database, httpRouter, logger }) {
+        await SecurityPostureStore.create({ database });
+        httpRouter.use(await createRouter());
+        httpRouter.addAuthPolicy({
+          path: '/health',
+          allow: 'unauthenticated',
+        });
+        logger.info('Security Posture backend started');
       },
     });
   },

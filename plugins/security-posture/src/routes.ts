@@ -1,3 +1,4 @@
-import { createRouteRef } from '@backstage/frontend-plugin-api';
+import { createRouteRef } from '@backstage/core-plugin-api';
 
-export const rootRouteRef = createRouteRef();
+/** Route of the Security Posture page. */
+export const rootRouteRef = createRouteRef({ id: 'security-posture' });

@@ -1,0 +1,1 @@
+export { EntitySecurityPostureContent } from './EntitySecurityPostureContent';
