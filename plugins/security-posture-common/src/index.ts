@@ -6,3 +6,5 @@
 
 export * from './types';
 export * from './score';
+export * from './api';
+export * from './permissions';
