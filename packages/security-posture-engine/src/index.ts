@@ -8,3 +8,4 @@
 
 export * from './model';
 export * from './scorecard';
+export * from './policy/pss';
