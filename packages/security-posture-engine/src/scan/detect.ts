@@ -1,0 +1,151 @@
+/** What a parsed document turned out to be. */
+export type DetectedDocument =
+  | { kind: 'kubernetes'; objects: unknown[]; isList: boolean }
+  | { kind: 'terraform'; format: 'terraform-plan' | 'terraform-state' }
+  | { kind: 'aws-config'; items: unknown[] }
+  | { kind: 'empty' }
+  | { kind: 'mixed'; kubernetes: unknown[]; aws: unknown[]; unknown: number[] }
+  | { kind: 'unknown'; reason: string };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A Kubernetes object or list: `apiVersion` and `kind` strings. */
+export function isKubernetesObject(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    typeof value.apiVersion === 'string' &&
+    typeof value.kind === 'string'
+  );
+}
+
+/** An AWS Config configuration item: a `resourceType` like `AWS::S3::Bucket`. */
+export function isAwsConfigItem(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    typeof value.resourceType === 'string' &&
+    value.resourceType.startsWith('AWS::')
+  );
+}
+
+/** `terraform show -json` output of a plan or a state. */
+export function terraformFormat(
+  value: unknown,
+): 'terraform-plan' | 'terraform-state' | undefined {
+  if (!isRecord(value) || typeof value.format_version !== 'string') {
+    return undefined;
+  }
+  if (
+    'planned_values' in value ||
+    'resource_changes' in value ||
+    'prior_state' in value ||
+    'configuration' in value
+  ) {
+    return 'terraform-plan';
+  }
+  if ('values' in value || 'terraform_version' in value) {
+    return 'terraform-state';
+  }
+  return undefined;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (isRecord(value)) {
+    const keys = Object.keys(value).slice(0, 5);
+    return keys.length
+      ? `an object with keys ${keys.join(', ')}${
+          Object.keys(value).length > 5 ? ', …' : ''
+        }`
+      : 'an empty object';
+  }
+  return `a ${typeof value}`;
+}
+
+/**
+ * Says which normaliser a parsed document belongs to:
+ * - Kubernetes objects and `List`s (`apiVersion` + `kind`), or JSON arrays of them;
+ * - Terraform `terraform show -json` plans and states (`format_version` with
+ *   `planned_values`/`resource_changes`/`configuration`, or `values`);
+ * - AWS Config items: a single item, an array of items, `{ configurationItems }`
+ *   (history, snapshots), `{ baseConfigurationItems }` (BatchGetResourceConfig),
+ *   `{ Results: [json string…] }` (SelectResourceConfig).
+ */
+export function detectDocument(value: unknown): DetectedDocument {
+  if (value === null || value === undefined) return { kind: 'empty' };
+  if (Array.isArray(value)) {
+    if (value.length === 0) return { kind: 'empty' };
+    const kubernetes: unknown[] = [];
+    const aws: unknown[] = [];
+    const unknown: number[] = [];
+    value.forEach((item, i) => {
+      if (isKubernetesObject(item)) kubernetes.push(item);
+      else if (isAwsConfigItem(item)) aws.push(item);
+      else unknown.push(i);
+    });
+    if (kubernetes.length === value.length) {
+      return { kind: 'kubernetes', objects: value, isList: true };
+    }
+    if (aws.length === value.length)
+      return { kind: 'aws-config', items: value };
+    if (kubernetes.length === 0 && aws.length === 0) {
+      return {
+        kind: 'unknown',
+        reason: `a list whose items are neither Kubernetes objects nor AWS Config items (first item is ${describeValue(
+          value[0],
+        )})`,
+      };
+    }
+    return { kind: 'mixed', kubernetes, aws, unknown };
+  }
+  if (!isRecord(value)) {
+    return {
+      kind: 'unknown',
+      reason: `expected an object, got ${describeValue(value)}`,
+    };
+  }
+  if (isKubernetesObject(value)) {
+    return {
+      kind: 'kubernetes',
+      objects: [value],
+      isList: String(value.kind).endsWith('List'),
+    };
+  }
+  const tf = terraformFormat(value);
+  if (tf) return { kind: 'terraform', format: tf };
+  if (isAwsConfigItem(value)) return { kind: 'aws-config', items: [value] };
+  for (const key of ['configurationItems', 'baseConfigurationItems']) {
+    if (Array.isArray(value[key])) {
+      return { kind: 'aws-config', items: value[key] as unknown[] };
+    }
+  }
+  if (
+    Array.isArray(value.Results) &&
+    value.Results.every(r => typeof r === 'string')
+  ) {
+    const items: unknown[] = [];
+    for (const text of value.Results as string[]) {
+      try {
+        items.push(JSON.parse(text));
+      } catch {
+        items.push(undefined);
+      }
+    }
+    return { kind: 'aws-config', items };
+  }
+  if ('apiVersion' in value || 'kind' in value) {
+    return {
+      kind: 'unknown',
+      reason:
+        'a Kubernetes-like object without both apiVersion and kind strings',
+    };
+  }
+  return {
+    kind: 'unknown',
+    reason: `not a Kubernetes object, Terraform JSON (terraform show -json) or AWS Config item: ${describeValue(
+      value,
+    )}`,
+  };
+}

@@ -1,0 +1,4 @@
+export * from './parse';
+export * from './detect';
+export * from './files';
+export * from './scan';

@@ -1,0 +1,323 @@
+import { CST, Composer, Parser, type Document } from 'yaml';
+
+/** Limits that keep hostile or accidental input from exhausting memory, stack or time. */
+export interface ParseLimits {
+  /**
+   * Largest single resource document (a YAML document, or a JSON file holding one
+   * object), in bytes. Kubernetes objects are capped at 1.5 MiB by the API server,
+   * so anything much larger is not a real object. `List` documents, Terraform
+   * JSON and AWS Config exports are bounded by the file limit only.
+   */
+  maxDocumentBytes: number;
+  /** Deepest nesting of collections accepted in a document. */
+  maxDepth: number;
+  /** YAML aliases resolved per document (alias bombs). */
+  maxAliasCount: number;
+}
+
+/** Defaults of {@link ParseLimits}. */
+export const DEFAULT_PARSE_LIMITS: ParseLimits = {
+  maxDocumentBytes: 3 * 1024 * 1024,
+  maxDepth: 100,
+  maxAliasCount: 100,
+};
+
+/** One document of a file: its value, or why it was rejected. */
+export interface ParsedDocument {
+  /** 0-based index of the document in the file. */
+  index: number;
+  /** 1-based line where the document's content starts. */
+  line: number;
+  /** Size of the document in bytes (characters for YAML text). */
+  bytes: number;
+  value?: unknown;
+  /** Set when the document could not be read; `value` is then absent. */
+  error?: string;
+  /** The document is a Kubernetes `List` (exempt from the document size limit). */
+  isList?: boolean;
+}
+
+/** Depth of nested arrays/objects in a parsed value, computed without recursion; stops past `limit`. */
+export function valueDepth(value: unknown, limit: number): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (depth > max) {
+      max = depth;
+      if (max > limit) return max;
+    }
+    if (Array.isArray(v)) {
+      for (const item of v) {
+        if (typeof item === 'object' && item !== null) {
+          stack.push([item, depth + 1]);
+        }
+      }
+    } else {
+      for (const key in v as Record<string, unknown>) {
+        if (!Object.prototype.hasOwnProperty.call(v, key)) continue;
+        const item = (v as Record<string, unknown>)[key];
+        if (typeof item === 'object' && item !== null) {
+          stack.push([item, depth + 1]);
+        }
+      }
+    }
+  }
+  return max;
+}
+
+/** Depth of nested collections in a YAML CST token, without recursion; stops past `limit`. */
+function cstDepth(token: CST.Token | undefined, limit: number): number {
+  if (!token) return 0;
+  let max = 0;
+  const stack: Array<[CST.Token, number]> = [[token, 0]];
+  while (stack.length > 0) {
+    const [t, depth] = stack.pop()!;
+    if (
+      t.type === 'block-map' ||
+      t.type === 'block-seq' ||
+      t.type === 'flow-collection'
+    ) {
+      const d = depth + 1;
+      if (d > max) {
+        max = d;
+        if (max > limit) return max;
+      }
+      for (const item of t.items) {
+        if (item.key) stack.push([item.key, d]);
+        if (item.value) stack.push([item.value, d]);
+      }
+    }
+  }
+  return max;
+}
+
+function scalarText(token: CST.Token | null | undefined): string | undefined {
+  if (!token) return undefined;
+  if (
+    token.type === 'scalar' ||
+    token.type === 'single-quoted-scalar' ||
+    token.type === 'double-quoted-scalar'
+  ) {
+    return CST.resolveAsScalar(token)?.value;
+  }
+  return undefined;
+}
+
+/** Whether a document's top-level mapping says `kind: …List`, read from the CST without composing it. */
+function isListDocument(token: CST.Document): boolean {
+  const value = token.value;
+  if (
+    !value ||
+    (value.type !== 'block-map' && value.type !== 'flow-collection')
+  ) {
+    return false;
+  }
+  for (const item of value.items) {
+    if (scalarText(item.key) === 'kind') {
+      const kind = scalarText(item.value);
+      return kind !== undefined && kind.endsWith('List');
+    }
+  }
+  return false;
+}
+
+/** Converts character offsets to 1-based line numbers, scanning forward only. */
+class LineTracker {
+  private offset = 0;
+  private line = 1;
+  constructor(private readonly text: string) {}
+  lineAt(offset: number): number {
+    if (offset < this.offset) {
+      this.offset = 0;
+      this.line = 1;
+    }
+    const end = Math.min(offset, this.text.length);
+    for (let i = this.offset; i < end; i++) {
+      if (this.text.charCodeAt(i) === 10) this.line++;
+    }
+    this.offset = end;
+    return this.line;
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024
+    ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB`
+    : `${Math.ceil(bytes / 1024)} KiB`;
+}
+
+function describeError(e: unknown): string {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return 'nesting too deep to read';
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Splits YAML text into documents and converts each to plain data, one at a time.
+ * Before a document is composed, its size and nesting depth are checked on the
+ * concrete syntax tree (which the `yaml` parser builds without recursion), so
+ * oversized or deeply nested documents are rejected without deep recursion;
+ * aliases are capped with `maxAliasCount`. Never throws.
+ */
+export function* parseYamlDocuments(
+  text: string,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+): Generator<ParsedDocument> {
+  let tokens: CST.Token[];
+  try {
+    tokens = [...new Parser().parse(text)];
+  } catch (e) {
+    yield { index: 0, line: 1, bytes: text.length, error: describeError(e) };
+    return;
+  }
+  const lines = new LineTracker(text);
+  const composerOptions = { prettyErrors: false, uniqueKeys: false } as const;
+  let composer = new Composer(composerOptions);
+  let index = -1;
+  const pending: Array<Omit<ParsedDocument, 'value'>> = [];
+
+  const finish = function* (docs: Iterable<Document.Parsed>) {
+    for (const doc of docs) {
+      const meta = pending.shift();
+      if (!meta) continue;
+      yield toParsed(doc, meta, lines, limits);
+    }
+  };
+
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t];
+    if (token.type !== 'document') {
+      if (token.type === 'error' && index < 0) {
+        // Stray content before the first document.
+        yield {
+          index: 0,
+          line: lines.lineAt(token.offset),
+          bytes: 0,
+          error: `line ${lines.lineAt(token.offset)}: ${token.message}`,
+        };
+        continue;
+      }
+      try {
+        yield* finish(composer.next(token));
+      } catch (e) {
+        composer = new Composer(composerOptions);
+      }
+      continue;
+    }
+    index++;
+    const end = t + 1 < tokens.length ? tokens[t + 1].offset : text.length;
+    const bytes = end - token.offset;
+    const line = lines.lineAt(token.value?.offset ?? token.offset);
+    const isList = isListDocument(token);
+    const flushed = function* () {
+      // Emit the documents composed so far, so results stay in document order.
+      try {
+        yield* finish(composer.end());
+      } catch (e) {
+        const meta = pending.shift();
+        if (meta) yield { ...meta, error: describeError(e) };
+      }
+      pending.length = 0;
+      composer = new Composer(composerOptions);
+    };
+    if (!isList && bytes > limits.maxDocumentBytes) {
+      yield* flushed();
+      yield {
+        index,
+        line,
+        bytes,
+        error: `document is ${formatBytes(
+          bytes,
+        )}, larger than the ${formatBytes(
+          limits.maxDocumentBytes,
+        )} limit for one resource document`,
+      };
+      continue;
+    }
+    const depth = cstDepth(token.value, limits.maxDepth);
+    if (depth > limits.maxDepth) {
+      yield* flushed();
+      yield {
+        index,
+        line,
+        bytes,
+        error: `document nests deeper than ${limits.maxDepth} levels`,
+      };
+      continue;
+    }
+    pending.push({ index, line, bytes, ...(isList ? { isList } : {}) });
+    try {
+      yield* finish(composer.next(token));
+    } catch (e) {
+      const meta = pending.pop()!;
+      composer = new Composer(composerOptions);
+      yield { ...meta, error: describeError(e) };
+    }
+  }
+  try {
+    yield* finish(composer.end());
+  } catch (e) {
+    const meta = pending.shift();
+    if (meta) yield { ...meta, error: describeError(e) };
+  }
+}
+
+function toParsed(
+  doc: Document.Parsed,
+  meta: Omit<ParsedDocument, 'value'>,
+  lines: LineTracker,
+  limits: ParseLimits,
+): ParsedDocument {
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0];
+    const line = lines.lineAt(err.pos[0]);
+    return { ...meta, error: `invalid YAML at line ${line}: ${err.message}` };
+  }
+  try {
+    const value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+    // Aliases can nest documents deeper than their text does.
+    if (valueDepth(value, limits.maxDepth) > limits.maxDepth) {
+      return {
+        ...meta,
+        error: `document nests deeper than ${limits.maxDepth} levels`,
+      };
+    }
+    return { ...meta, value };
+  } catch (e) {
+    const message = describeError(e);
+    return {
+      ...meta,
+      error: /alias/i.test(message)
+        ? `too many YAML aliases (more than ${limits.maxAliasCount}; possible alias bomb): ${message}`
+        : message,
+    };
+  }
+}
+
+/**
+ * Parses JSON text as one document; the depth limit applies, the document size
+ * limit is left to the caller (it depends on what the document turns out to be).
+ * Never throws.
+ */
+export function parseJsonDocument(
+  text: string,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+): ParsedDocument {
+  const base = { index: 0, line: 1, bytes: text.length };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { ...base, error: `invalid JSON: ${describeError(e)}` };
+  }
+  if (valueDepth(value, limits.maxDepth) > limits.maxDepth) {
+    return {
+      ...base,
+      error: `document nests deeper than ${limits.maxDepth} levels`,
+    };
+  }
+  return { ...base, value };
+}
