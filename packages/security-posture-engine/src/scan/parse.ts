@@ -174,37 +174,24 @@ export function* parseYamlDocuments(
     return;
   }
   const lines = new LineTracker(text);
-  const composerOptions = { prettyErrors: false, uniqueKeys: false } as const;
-  let composer = new Composer(composerOptions);
+  const stream = new ComposedDocuments(lines, limits);
   let index = -1;
-  const pending: Array<Omit<ParsedDocument, 'value'>> = [];
-
-  const finish = function* (docs: Iterable<Document.Parsed>) {
-    for (const doc of docs) {
-      const meta = pending.shift();
-      if (!meta) continue;
-      yield toParsed(doc, meta, lines, limits);
-    }
-  };
 
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t];
     if (token.type !== 'document') {
       if (token.type === 'error' && index < 0) {
         // Stray content before the first document.
+        const line = lines.lineAt(token.offset);
         yield {
           index: 0,
-          line: lines.lineAt(token.offset),
+          line,
           bytes: 0,
-          error: `line ${lines.lineAt(token.offset)}: ${token.message}`,
+          error: `line ${line}: ${token.message}`,
         };
         continue;
       }
-      try {
-        yield* finish(composer.next(token));
-      } catch (e) {
-        composer = new Composer(composerOptions);
-      }
+      yield* stream.next(token);
       continue;
     }
     index++;
@@ -212,56 +199,75 @@ export function* parseYamlDocuments(
     const bytes = end - token.offset;
     const line = lines.lineAt(token.value?.offset ?? token.offset);
     const isList = isListDocument(token);
-    const flushed = function* () {
-      // Emit the documents composed so far, so results stay in document order.
-      try {
-        yield* finish(composer.end());
-      } catch (e) {
-        const meta = pending.shift();
-        if (meta) yield { ...meta, error: describeError(e) };
-      }
-      pending.length = 0;
-      composer = new Composer(composerOptions);
-    };
+    let error: string | undefined;
     if (!isList && bytes > limits.maxDocumentBytes) {
-      yield* flushed();
-      yield {
-        index,
-        line,
-        bytes,
-        error: `document is ${formatBytes(
-          bytes,
-        )}, larger than the ${formatBytes(
-          limits.maxDocumentBytes,
-        )} limit for one resource document`,
-      };
+      error = `document is ${formatBytes(bytes)}, larger than the ${formatBytes(
+        limits.maxDocumentBytes,
+      )} limit for one resource document`;
+    } else if (cstDepth(token.value, limits.maxDepth) > limits.maxDepth) {
+      error = `document nests deeper than ${limits.maxDepth} levels`;
+    }
+    if (error) {
+      // Emit the documents composed so far, so results stay in document order.
+      yield* stream.flush();
+      yield { index, line, bytes, error };
       continue;
     }
-    const depth = cstDepth(token.value, limits.maxDepth);
-    if (depth > limits.maxDepth) {
-      yield* flushed();
-      yield {
-        index,
-        line,
-        bytes,
-        error: `document nests deeper than ${limits.maxDepth} levels`,
-      };
-      continue;
-    }
-    pending.push({ index, line, bytes, ...(isList ? { isList } : {}) });
+    yield* stream.next(token, { index, line, bytes, ...(isList ? { isList } : {}) });
+  }
+  yield* stream.flush();
+}
+
+/**
+ * Feeds CST tokens to a `yaml` Composer and pairs the documents it emits (one
+ * token late) with their metadata. A composer that throws is replaced.
+ */
+class ComposedDocuments {
+  private static readonly OPTIONS = {
+    prettyErrors: false,
+    uniqueKeys: false,
+  } as const;
+  private composer = new Composer(ComposedDocuments.OPTIONS);
+  private readonly pending: Array<Omit<ParsedDocument, 'value'>> = [];
+
+  constructor(
+    private readonly lines: LineTracker,
+    private readonly limits: ParseLimits,
+  ) {}
+
+  *next(
+    token: CST.Token,
+    meta?: Omit<ParsedDocument, 'value'>,
+  ): Generator<ParsedDocument> {
+    if (meta) this.pending.push(meta);
     try {
-      yield* finish(composer.next(token));
+      yield* this.emit(this.composer.next(token));
     } catch (e) {
-      const meta = pending.pop()!;
-      composer = new Composer(composerOptions);
-      yield { ...meta, error: describeError(e) };
+      yield* this.fail(e);
     }
   }
-  try {
-    yield* finish(composer.end());
-  } catch (e) {
-    const meta = pending.shift();
-    if (meta) yield { ...meta, error: describeError(e) };
+
+  *flush(): Generator<ParsedDocument> {
+    try {
+      yield* this.emit(this.composer.end());
+    } catch (e) {
+      yield* this.fail(e);
+    }
+    this.pending.length = 0;
+    this.composer = new Composer(ComposedDocuments.OPTIONS);
+  }
+
+  private *emit(docs: Iterable<Document.Parsed>): Generator<ParsedDocument> {
+    for (const doc of docs) {
+      const meta = this.pending.shift();
+      if (meta) yield toParsed(doc, meta, this.lines, this.limits);
+    }
+  }
+
+  private *fail(e: unknown): Generator<ParsedDocument> {
+    this.composer = new Composer(ComposedDocuments.OPTIONS);
+    const failed = this.pending.splice(0);
+    for (const meta of failed) yield { ...meta, error: describeError(e) };
   }
 }
 
