@@ -25,3 +25,11 @@ export type { ParsedPodSecurityVersion } from './versions';
 export { listPodSecurityChecks } from './list';
 export type { PodSecurityCheckInfo } from './list';
 export type { PodSecuritySemantics } from './registry';
+export {
+  createPssChecks,
+  podTemplateOf,
+  PSS_CHECKS,
+  PSS_ENFORCE_LABEL,
+  PSS_ENFORCE_VERSION_LABEL,
+} from './builtinChecks';
+export type { PssCheckOptions } from './builtinChecks';
