@@ -85,7 +85,18 @@ function levelFromLabel(value: unknown): PodSecurityLevel | undefined {
  * What a namespace enforces, read as the admission controller reads its labels: an
  * invalid level fails closed to `restricted`, an invalid version means `latest`.
  */
+const enforcements = new WeakMap<Resource, Enforcement | null>();
+
 function enforcementOf(namespace: Resource): Enforcement | undefined {
+  let cached = enforcements.get(namespace);
+  if (cached === undefined) {
+    cached = readEnforcement(namespace) ?? null;
+    enforcements.set(namespace, cached);
+  }
+  return cached ?? undefined;
+}
+
+function readEnforcement(namespace: Resource): Enforcement | undefined {
   const labels = labelsOf(namespace);
   const value = labels[PSS_ENFORCE_LABEL];
   if (value === undefined || value === null) return undefined;

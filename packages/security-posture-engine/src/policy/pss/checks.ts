@@ -125,10 +125,12 @@ export const privileged: CheckFn = pod => {
   };
 };
 
+const HOST_NAMESPACES = ['hostNetwork', 'hostPID', 'hostIPC'];
+
 /** hostNamespaces: `hostNetwork`, `hostPID`, `hostIPC` must not be true (1.0+). */
 export const hostNamespaces: CheckFn = pod => {
   let errors: FieldError[] | undefined;
-  for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) {
+  for (const field of HOST_NAMESPACES) {
     if (pod.spec[field] === true) {
       (errors ??= []).push({
         path: `spec.${field}`,
@@ -209,29 +211,43 @@ const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
 const LIFECYCLE_HANDLERS = ['postStart', 'preStop'];
 const HANDLER_ACTIONS = ['httpGet', 'tcpSocket'];
 
+/** Adds an error per `httpGet.host` / `tcpSocket.host` a probe or lifecycle handler sets. */
+function handlerHosts(
+  c: ContainerEntry,
+  handler: unknown,
+  prefix: string,
+  errors: FieldError[] | undefined,
+): FieldError[] | undefined {
+  const h = asObj(handler);
+  if (!h) return errors;
+  let found = errors;
+  for (const action of HANDLER_ACTIONS) {
+    const host = asObj(h[action])?.host;
+    if (host !== undefined && host !== null && host !== '') {
+      (found ??= []).push(
+        containerError(c, `${prefix}.${action}.host`, host, [str(host)]),
+      );
+    }
+  }
+  return found;
+}
+
 /** hostProbesAndHostLifecycle: probes and lifecycle handlers must not set `host` (1.34+). */
 export const hostProbesAndHostLifecycle: CheckFn = pod => {
   let errors: FieldError[] | undefined;
-  const visit = (c: ContainerEntry, handler: unknown, prefix: string) => {
-    const h = asObj(handler);
-    if (!h) return;
-    for (const action of HANDLER_ACTIONS) {
-      const host = asObj(h[action])?.host;
-      if (host !== undefined && host !== null && host !== '') {
-        (errors ??= []).push(
-          containerError(c, `${prefix}.${action}.host`, host, [str(host)]),
-        );
-      }
-    }
-  };
   for (const c of pod.containers) {
     for (const probe of PROBES) {
-      visit(c, c.container[probe], probe);
+      errors = handlerHosts(c, c.container[probe], probe, errors);
     }
     const lifecycle = asObj(c.container.lifecycle);
     if (lifecycle) {
       for (const handler of LIFECYCLE_HANDLERS) {
-        visit(c, lifecycle[handler], `lifecycle.${handler}`);
+        errors = handlerHosts(
+          c,
+          lifecycle[handler],
+          `lifecycle.${handler}`,
+          errors,
+        );
       }
     }
   }
@@ -339,7 +355,9 @@ export const appArmorProfile: CheckFn = pod => {
     }
   }
   let annotations: string[] | undefined;
-  for (const key of Object.keys(pod.annotations)) {
+  for (const key of pod.hasAnnotations
+    ? Object.keys(pod.annotations)
+    : NO_VALUES) {
     if (!key.startsWith(APPARMOR_ANNOTATION_PREFIX)) continue;
     const value = str(pod.annotations[key]);
     if (
@@ -390,8 +408,17 @@ const SELINUX_TYPES_1_31 = new Set([
   'container_engine_t',
 ]);
 
+function hasSeLinuxOptions(pod: PodView): boolean {
+  if (asObj(pod.podSc?.seLinuxOptions)) return true;
+  for (const c of pod.containers) {
+    if (asObj(c.sc?.seLinuxOptions)) return true;
+  }
+  return false;
+}
+
 function seLinuxOptionsCheck(allowedTypes: ReadonlySet<string>): CheckFn {
   return pod => {
+    if (!hasSeLinuxOptions(pod)) return undefined;
     let errors: FieldError[] | undefined;
     let podBad = false;
     const badContainers: string[] = [];
@@ -520,6 +547,7 @@ function allowedSeccompType(type: unknown): boolean {
 
 /** seccompProfile_baseline before 1.19: the seccomp alpha annotations must not select `unconfined` or other profiles. */
 export const seccompProfileBaseline_1_0: CheckFn = pod => {
+  if (!pod.hasAnnotations) return undefined;
   let errors: FieldError[] | undefined;
   let forbidden: string[] | undefined;
   const inspect = (key: string) => {

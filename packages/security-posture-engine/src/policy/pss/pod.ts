@@ -33,6 +33,8 @@ export interface ContainerEntry {
 /** The pod as the checks see it. */
 export interface PodView {
   annotations: Obj;
+  /** Whether the pod has any annotation (most checks never look at them). */
+  hasAnnotations: boolean;
   spec: Obj;
   /** Pod-level `spec.securityContext`, when it is an object. */
   podSc: Obj | undefined;
@@ -80,8 +82,17 @@ export function podView(pod: { metadata?: unknown; spec?: unknown }): PodView {
       });
     }
   }
+  const annotations = asObj(metadata.annotations) ?? EMPTY_OBJ;
+  let hasAnnotations = false;
+  for (const key in annotations) {
+    if (Object.prototype.hasOwnProperty.call(annotations, key)) {
+      hasAnnotations = true;
+      break;
+    }
+  }
   return {
-    annotations: asObj(metadata.annotations) ?? EMPTY_OBJ,
+    annotations,
+    hasAnnotations,
     spec,
     podSc: asObj(spec.securityContext),
     containers,
