@@ -1,7 +1,12 @@
 import {
+  createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { securityPostureApiRef, SecurityPostureClient } from './api';
 import { rootRouteRef } from './routes';
 
 /**
@@ -11,13 +16,22 @@ import { rootRouteRef } from './routes';
  */
 export const securityPosturePlugin = createPlugin({
   id: 'security-posture',
+  apis: [
+    createApiFactory({
+      api: securityPostureApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new SecurityPostureClient({ discoveryApi, fetchApi }),
+    }),
+  ],
   routes: {
     root: rootRouteRef,
   },
 });
 
 /**
- * Security Posture tab content for entity pages.
+ * Security Posture tab content for entity pages (Component, Resource, System;
+ * on a Group it renders the team view).
  *
  * @public
  */
@@ -30,5 +44,55 @@ export const EntitySecurityPostureContent = securityPosturePlugin.provide(
           m => m.EntitySecurityPostureContent,
         ),
     },
+  }),
+);
+
+/**
+ * Overview card for entity pages: score, grade, trend, weakest category.
+ *
+ * @public
+ */
+export const EntitySecurityPostureCard = securityPosturePlugin.provide(
+  createComponentExtension({
+    name: 'EntitySecurityPostureCard',
+    component: {
+      lazy: () =>
+        import('./components/EntitySecurityPostureCard').then(
+          m => m.EntitySecurityPostureCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * Team view for Group entity pages.
+ *
+ * @public
+ */
+export const GroupSecurityPostureContent = securityPosturePlugin.provide(
+  createComponentExtension({
+    name: 'GroupSecurityPostureContent',
+    component: {
+      lazy: () =>
+        import('./components/GroupSecurityPostureContent').then(
+          m => m.GroupSecurityPostureContent,
+        ),
+    },
+  }),
+);
+
+/**
+ * The Security Posture page: team leaderboard, ownership report, frameworks.
+ *
+ * @public
+ */
+export const SecurityPosturePage = securityPosturePlugin.provide(
+  createRoutableExtension({
+    name: 'SecurityPosturePage',
+    component: () =>
+      import('./components/SecurityPosturePage').then(
+        m => m.SecurityPosturePage,
+      ),
+    mountPoint: rootRouteRef,
   }),
 );

@@ -1,20 +1,16 @@
-import { InfoCard } from '@backstage/core-components';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import Typography from '@material-ui/core/Typography';
+import { EntityPostureView } from './EntityPostureView';
+import { TeamPostureView } from '../GroupSecurityPostureContent/TeamPostureView';
 
 /**
- * The Security Posture tab of an entity page.
+ * The Security Posture tab of an entity page. On a Group it shows the team view.
  *
  * @public
  */
 export const EntitySecurityPostureContent = () => {
   const { entity } = useEntity();
-  return (
-    <InfoCard title="Security Posture">
-      <Typography variant="body1">
-        Posture of {stringifyEntityRef(entity)} has not been computed yet.
-      </Typography>
-    </InfoCard>
-  );
+  if (entity.kind.toLocaleLowerCase('en-US') === 'group') {
+    return <TeamPostureView entity={entity} />;
+  }
+  return <EntityPostureView entity={entity} />;
 };

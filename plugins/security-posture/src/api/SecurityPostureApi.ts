@@ -1,0 +1,78 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import type {
+  CheckCatalogue,
+  EntityPosture,
+  Finding,
+  FindingStatus,
+  HistoryPoint,
+  Leaderboard,
+  OwnershipReport,
+  Page,
+  ScanRunInfo,
+  TeamPosture,
+  CategoryId,
+  Severity,
+} from '@internal/backstage-plugin-security-posture-common';
+
+/** Filters and paging of an entity's findings. @public */
+export interface FindingsQuery {
+  status?: FindingStatus;
+  severity?: Severity;
+  category?: CategoryId;
+  /** Page size. */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/** The parts of an entity ref the REST routes are keyed on. @public */
+export interface EntityName {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * Client of the Security Posture backend (`/api/security-posture`).
+ * @public
+ */
+export interface SecurityPostureApi {
+  /** Latest posture of an entity; `never-scanned` when there is no result yet. */
+  getEntityPosture(entity: EntityName): Promise<EntityPosture>;
+  /** One page of an entity's findings. */
+  getFindings(
+    entity: EntityName,
+    query?: FindingsQuery,
+  ): Promise<Page<Finding>>;
+  /** Score history of an entity between two instants. */
+  getHistory(
+    entity: EntityName,
+    range: { from: Date; to: Date },
+  ): Promise<HistoryPoint[]>;
+  /** Roll-up of a Group and its sub-groups. */
+  getTeamPosture(team: {
+    namespace: string;
+    name: string;
+  }): Promise<TeamPosture>;
+  /** Teams and entities ranked. */
+  getLeaderboard(options?: { limit?: number }): Promise<Leaderboard>;
+  /** Unowned resources (paged) and ownership coverage per team. */
+  getOwnership(options?: {
+    limit?: number;
+    cursor?: string;
+  }): Promise<OwnershipReport>;
+  /** The check catalogue with remediation and framework mappings. */
+  getChecks(): Promise<CheckCatalogue>;
+  /** Starts a scan of one entity, or of everything; returns the scan id. */
+  triggerScan(options?: { entityRef?: string }): Promise<{ scanId: string }>;
+  /** Progress of a scan. */
+  getScan(scanId: string): Promise<ScanRunInfo>;
+}
+
+/**
+ * Reference to the {@link SecurityPostureApi}.
+ * @public
+ */
+export const securityPostureApiRef = createApiRef<SecurityPostureApi>({
+  id: 'plugin.security-posture.service',
+});

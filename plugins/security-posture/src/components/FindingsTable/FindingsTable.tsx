@@ -1,0 +1,418 @@
+import { useCallback, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import {
+  Link,
+  ResponseErrorPanel,
+  Table,
+  type TableColumn,
+} from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import FormControl from '@material-ui/core/FormControl';
+import InputLabel from '@material-ui/core/InputLabel';
+import MenuItem from '@material-ui/core/MenuItem';
+import Select from '@material-ui/core/Select';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import GetAppIcon from '@material-ui/icons/GetApp';
+import {
+  CATEGORY_IDS,
+  CATEGORY_TITLES,
+  SEVERITIES,
+  severityRank,
+  type CategoryId,
+  type Finding,
+  type FindingStatus,
+  type Severity,
+} from '@internal/backstage-plugin-security-posture-common';
+import { securityPostureApiRef, type EntityName } from '../../api';
+import { ExemptionBadge } from '../common/ExemptionBadge';
+import { SeverityChip } from '../common/Severity';
+import { formatDate, formatValue } from '../../utils/format';
+import { downloadText, toCsv } from '../../utils/csv';
+
+const STATUSES: FindingStatus[] = ['open', 'exempted', 'resolved', 'error'];
+/** Findings per page. */
+export const FINDINGS_PAGE_SIZE = 25;
+/** Page size and cap when exporting every finding to CSV. */
+const EXPORT_PAGE_SIZE = 500;
+const EXPORT_MAX = 20000;
+
+const useStyles = makeStyles(theme => ({
+  filters: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(2),
+    alignItems: 'flex-end',
+    marginBottom: theme.spacing(2),
+  },
+  select: { minWidth: 160 },
+  mono: { fontFamily: 'monospace', fontSize: '0.8rem', wordBreak: 'break-all' },
+  pager: {
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'flex-end',
+    gap: theme.spacing(2),
+    marginTop: theme.spacing(1),
+  },
+}));
+
+/** Columns of the findings CSV export. */
+export const FINDINGS_CSV_COLUMNS: Array<{
+  header: string;
+  value: (f: Finding) => unknown;
+}> = [
+  { header: 'entity', value: f => f.entityRef },
+  { header: 'severity', value: f => f.severity },
+  { header: 'status', value: f => f.status },
+  { header: 'check', value: f => f.checkId },
+  { header: 'title', value: f => f.title },
+  { header: 'category', value: f => f.category },
+  { header: 'control', value: f => f.control },
+  { header: 'resource', value: f => resourceLabel(f) },
+  { header: 'resource type', value: f => f.resource.type },
+  { header: 'source', value: f => f.resource.source ?? '' },
+  {
+    header: 'evidence',
+    value: f =>
+      f.evidence.map(e => `${e.path} = ${formatValue(e.value)}`).join('; '),
+  },
+  { header: 'message', value: f => f.message },
+  { header: 'remediation', value: f => f.remediation.text },
+  { header: 'remediation url', value: f => f.remediation.url },
+  { header: 'first seen', value: f => f.firstSeen },
+  { header: 'last seen', value: f => f.lastSeen },
+  { header: 'resolved at', value: f => f.resolvedAt ?? '' },
+  { header: 'exemption reason', value: f => f.exemption?.reason ?? '' },
+  { header: 'exemption expires', value: f => f.exemption?.expires ?? '' },
+];
+
+function resourceLabel(f: Finding): string {
+  const r = f.resource;
+  const name = r.namespace ? `${r.namespace}/${r.name}` : r.name;
+  return `${r.kind} ${name}`;
+}
+
+function FilterSelect<T extends string>(props: {
+  id: string;
+  label: string;
+  value: T | '';
+  options: Array<{ value: T; label: string }>;
+  onChange: (value: T | '') => void;
+}) {
+  const classes = useStyles();
+  return (
+    <FormControl className={classes.select}>
+      <InputLabel id={`${props.id}-label`}>{props.label}</InputLabel>
+      <Select
+        labelId={`${props.id}-label`}
+        id={props.id}
+        value={props.value}
+        onChange={e => props.onChange(e.target.value as T | '')}
+      >
+        <MenuItem value="">All</MenuItem>
+        {props.options.map(o => (
+          <MenuItem key={o.value} value={o.value}>
+            {o.label}
+          </MenuItem>
+        ))}
+      </Select>
+    </FormControl>
+  );
+}
+
+/**
+ * An entity's findings: filtered on the server by severity, category and status,
+ * paged with the server's cursor, sortable within the page, exportable to CSV.
+ */
+export function FindingsTable(props: {
+  entity: EntityName;
+  entityRef: string;
+  reloadKey?: number;
+  pageSize?: number;
+}) {
+  const classes = useStyles();
+  const api = useApi(securityPostureApiRef);
+  const alertApi = useApi(alertApiRef);
+  const pageSize = props.pageSize ?? FINDINGS_PAGE_SIZE;
+  const [severity, setSeverity] = useState<Severity | ''>('');
+  const [category, setCategory] = useState<CategoryId | ''>('');
+  const [status, setStatus] = useState<FindingStatus | ''>('');
+  // cursors[i] is the cursor of page i (undefined for the first page)
+  const [cursors, setCursors] = useState<Array<string | undefined>>([
+    undefined,
+  ]);
+  const [exporting, setExporting] = useState(false);
+  const pageIndex = cursors.length - 1;
+  const { entity, reloadKey } = props;
+
+  const filters = {
+    severity: severity || undefined,
+    category: category || undefined,
+    status: status || undefined,
+  };
+  const { value, loading, error } = useAsync(
+    () =>
+      api.getFindings(entity, {
+        ...filters,
+        limit: pageSize,
+        cursor: cursors[pageIndex],
+      }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [
+      api,
+      entity.kind,
+      entity.namespace,
+      entity.name,
+      severity,
+      category,
+      status,
+      cursors,
+      pageSize,
+      reloadKey,
+    ],
+  );
+
+  const resetPaging = () => setCursors([undefined]);
+
+  const exportCsv = useCallback(async () => {
+    setExporting(true);
+    try {
+      const all: Finding[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await api.getFindings(entity, {
+          ...filters,
+          limit: EXPORT_PAGE_SIZE,
+          cursor,
+        });
+        all.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && all.length < EXPORT_MAX);
+      downloadText(
+        `security-findings-${entity.kind}-${entity.namespace}-${entity.name}.csv`.toLocaleLowerCase(
+          'en-US',
+        ),
+        toCsv(all, FINDINGS_CSV_COLUMNS),
+      );
+    } catch (e) {
+      alertApi.post({
+        message: `Could not export findings: ${(e as Error).message}`,
+        severity: 'error',
+      });
+    } finally {
+      setExporting(false);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [
+    api,
+    alertApi,
+    entity.kind,
+    entity.namespace,
+    entity.name,
+    severity,
+    category,
+    status,
+  ]);
+
+  const columns: TableColumn<Finding>[] = [
+    {
+      title: 'Severity',
+      field: 'severity',
+      width: '110px',
+      customSort: (a, b) => severityRank(a.severity) - severityRank(b.severity),
+      render: f => <SeverityChip severity={f.severity} />,
+    },
+    {
+      title: 'Check',
+      field: 'title',
+      render: f => (
+        <>
+          <Typography variant="body2">{f.title}</Typography>
+          <Typography variant="caption" color="textSecondary">
+            {f.checkId} · {CATEGORY_TITLES[f.category] ?? f.category}
+          </Typography>
+        </>
+      ),
+    },
+    {
+      title: 'Status',
+      field: 'status',
+      render: f =>
+        f.exemption && f.status === 'exempted' ? (
+          <ExemptionBadge exemption={f.exemption} />
+        ) : (
+          <>
+            <Typography variant="body2">{f.status}</Typography>
+            {f.status === 'resolved' && f.resolvedAt && (
+              <Typography variant="caption" color="textSecondary">
+                {formatDate(f.resolvedAt)}
+              </Typography>
+            )}
+            {f.exemption && f.status !== 'exempted' && (
+              <ExemptionBadge exemption={f.exemption} />
+            )}
+          </>
+        ),
+    },
+    {
+      title: 'Resource',
+      field: 'resource.name',
+      customSort: (a, b) => resourceLabel(a).localeCompare(resourceLabel(b)),
+      render: f => (
+        <>
+          <Typography variant="body2">{resourceLabel(f)}</Typography>
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            className={classes.mono}
+          >
+            {f.resource.address ?? f.resource.type}
+            {f.resource.source ? ` · ${f.resource.source}` : ''}
+          </Typography>
+        </>
+      ),
+    },
+    {
+      title: 'Evidence',
+      sorting: false,
+      render: f =>
+        f.evidence.length ? (
+          <ul style={{ margin: 0, paddingLeft: 16 }}>
+            {f.evidence.map((e, i) => (
+              <li key={i} className={classes.mono}>
+                {e.address ? `${e.address}: ` : ''}
+                {e.path} = {formatValue(e.value)}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <Typography variant="body2">{f.message}</Typography>
+        ),
+    },
+    {
+      title: 'Remediation',
+      sorting: false,
+      render: f => (
+        <>
+          <Typography variant="body2">{f.remediation.text}</Typography>
+          {f.remediation.url && (
+            <Link
+              to={f.remediation.url}
+              aria-label={`Remediation guide for ${f.title}`}
+              data-testid="remediation-link"
+            >
+              How to fix
+            </Link>
+          )}
+        </>
+      ),
+    },
+    {
+      title: 'First seen',
+      field: 'firstSeen',
+      render: f => formatDate(f.firstSeen),
+    },
+  ];
+
+  const total = value?.totalCount ?? 0;
+  const from = total === 0 ? 0 : pageIndex * pageSize + 1;
+  const to = pageIndex * pageSize + (value?.items.length ?? 0);
+
+  return (
+    <div>
+      <div className={classes.filters}>
+        <FilterSelect
+          id="sp-filter-severity"
+          label="Severity"
+          value={severity}
+          options={SEVERITIES.map(s => ({ value: s, label: s }))}
+          onChange={v => {
+            setSeverity(v);
+            resetPaging();
+          }}
+        />
+        <FilterSelect
+          id="sp-filter-category"
+          label="Category"
+          value={category}
+          options={CATEGORY_IDS.map(c => ({
+            value: c,
+            label: CATEGORY_TITLES[c],
+          }))}
+          onChange={v => {
+            setCategory(v);
+            resetPaging();
+          }}
+        />
+        <FilterSelect
+          id="sp-filter-status"
+          label="Status"
+          value={status}
+          options={STATUSES.map(s => ({ value: s, label: s }))}
+          onChange={v => {
+            setStatus(v);
+            resetPaging();
+          }}
+        />
+        <Box flexGrow={1} />
+        <Button
+          variant="outlined"
+          size="small"
+          startIcon={<GetAppIcon />}
+          onClick={exportCsv}
+          disabled={exporting || total === 0}
+        >
+          {exporting ? 'Exporting…' : 'Export findings (CSV)'}
+        </Button>
+      </div>
+      {error ? (
+        <ResponseErrorPanel error={error} title="Could not load findings" />
+      ) : (
+        <Table<Finding>
+          title={`Findings (${total})`}
+          isLoading={loading}
+          columns={columns}
+          data={value?.items ?? []}
+          options={{
+            paging: false,
+            search: false,
+            padding: 'dense',
+            draggable: false,
+          }}
+          emptyContent={
+            <Box p={2}>
+              <Typography variant="body2">
+                {severity || category || status
+                  ? 'No findings match these filters.'
+                  : 'No findings: every check that applies passes.'}
+              </Typography>
+            </Box>
+          }
+        />
+      )}
+      <nav className={classes.pager} aria-label="Findings pages">
+        <Typography variant="body2" role="status">
+          {total > 0 ? `${from}–${to} of ${total}` : ''}
+        </Typography>
+        <Button
+          size="small"
+          disabled={pageIndex === 0 || loading}
+          onClick={() => setCursors(c => c.slice(0, -1))}
+        >
+          Previous page
+        </Button>
+        <Button
+          size="small"
+          disabled={!value?.nextCursor || loading}
+          onClick={() =>
+            value?.nextCursor && setCursors(c => [...c, value.nextCursor!])
+          }
+        >
+          Next page
+        </Button>
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,1 @@
+export { FindingsTable, FINDINGS_CSV_COLUMNS } from './FindingsTable';

@@ -1,0 +1,1 @@
+export { GroupSecurityPostureContent } from './GroupSecurityPostureContent';

@@ -1,0 +1,2 @@
+export { SecurityPosturePage } from './SecurityPosturePage';
+export { SecurityPostureContent } from './SecurityPostureContent';
