@@ -9,3 +9,4 @@
 export * from './model';
 export * from './scorecard';
 export * from './policy/pss';
+export * from './kubernetes';
