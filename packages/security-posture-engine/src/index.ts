@@ -10,3 +10,5 @@ export * from './model';
 export * from './scorecard';
 export * from './policy/pss';
 export * from './kubernetes';
+export * from './checks';
+export * from './scan';

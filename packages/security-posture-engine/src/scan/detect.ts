@@ -20,13 +20,32 @@ export function isKubernetesObject(value: unknown): boolean {
   );
 }
 
-/** An AWS Config configuration item: a `resourceType` like `AWS::S3::Bucket`. */
+/**
+ * An AWS Config configuration item: an object with a `resourceType` key (any case,
+ * as the APIs and the CLI spell it), or a JSON string of one (`SelectResourceConfig`).
+ */
 export function isAwsConfigItem(value: unknown): boolean {
-  return (
-    isRecord(value) &&
-    typeof value.resourceType === 'string' &&
-    value.resourceType.startsWith('AWS::')
-  );
+  if (typeof value === 'string') return value.trimStart().startsWith('{');
+  if (!isRecord(value)) return false;
+  for (const key in value) {
+    if (key.toLowerCase() === 'resourcetype') {
+      return typeof value[key] === 'string';
+    }
+  }
+  return false;
+}
+
+function listUnder(
+  value: Record<string, unknown>,
+  names: readonly string[],
+): unknown[] | undefined {
+  for (const key of Object.keys(value)) {
+    const lower = key.toLowerCase();
+    if (names.includes(lower) && Array.isArray(value[key])) {
+      return value[key] as unknown[];
+    }
+  }
+  return undefined;
 }
 
 /** `terraform show -json` output of a plan or a state. */
@@ -71,7 +90,8 @@ function describeValue(value: unknown): string {
  *   `planned_values`/`resource_changes`/`configuration`, or `values`);
  * - AWS Config items: a single item, an array of items, `{ configurationItems }`
  *   (history, snapshots), `{ baseConfigurationItems }` (BatchGetResourceConfig),
- *   `{ Results: [json string…] }` (SelectResourceConfig).
+ *   `{ Results: [json string…] }` (SelectResourceConfig), `{ configurationItem }`
+ *   (change notifications); keys in any case.
  */
 export function detectDocument(value: unknown): DetectedDocument {
   if (value === null || value === undefined) return { kind: 'empty' };
@@ -116,24 +136,14 @@ export function detectDocument(value: unknown): DetectedDocument {
   const tf = terraformFormat(value);
   if (tf) return { kind: 'terraform', format: tf };
   if (isAwsConfigItem(value)) return { kind: 'aws-config', items: [value] };
-  for (const key of ['configurationItems', 'baseConfigurationItems']) {
-    if (Array.isArray(value[key])) {
-      return { kind: 'aws-config', items: value[key] as unknown[] };
-    }
-  }
-  if (
-    Array.isArray(value.Results) &&
-    value.Results.every(r => typeof r === 'string')
-  ) {
-    const items: unknown[] = [];
-    for (const text of value.Results as string[]) {
-      try {
-        items.push(JSON.parse(text));
-      } catch {
-        items.push(undefined);
-      }
-    }
-    return { kind: 'aws-config', items };
+  const items = listUnder(value, [
+    'configurationitems',
+    'baseconfigurationitems',
+    'results',
+  ]);
+  if (items) return { kind: 'aws-config', items };
+  if (isRecord(value.configurationItem)) {
+    return { kind: 'aws-config', items: [value.configurationItem] };
   }
   if ('apiVersion' in value || 'kind' in value) {
     return {

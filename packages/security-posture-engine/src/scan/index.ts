@@ -2,3 +2,4 @@ export * from './parse';
 export * from './detect';
 export * from './files';
 export * from './scan';
+export * from './normalizers';

@@ -156,6 +156,59 @@ function describeError(e: unknown): string {
 }
 
 /**
+ * Feeds CST tokens to a `yaml` Composer and pairs the documents it emits (one
+ * token late) with their metadata. A composer that throws is replaced.
+ */
+class ComposedDocuments {
+  private static readonly OPTIONS = {
+    prettyErrors: false,
+    uniqueKeys: false,
+  } as const;
+  private composer = new Composer(ComposedDocuments.OPTIONS);
+  private readonly pending: Array<Omit<ParsedDocument, 'value'>> = [];
+
+  constructor(
+    private readonly lines: LineTracker,
+    private readonly limits: ParseLimits,
+  ) {}
+
+  *next(
+    token: CST.Token,
+    meta?: Omit<ParsedDocument, 'value'>,
+  ): Generator<ParsedDocument> {
+    if (meta) this.pending.push(meta);
+    try {
+      yield* this.emit(this.composer.next(token));
+    } catch (e) {
+      yield* this.fail(e);
+    }
+  }
+
+  *flush(): Generator<ParsedDocument> {
+    try {
+      yield* this.emit(this.composer.end());
+    } catch (e) {
+      yield* this.fail(e);
+    }
+    this.pending.length = 0;
+    this.composer = new Composer(ComposedDocuments.OPTIONS);
+  }
+
+  private *emit(docs: Iterable<Document.Parsed>): Generator<ParsedDocument> {
+    for (const doc of docs) {
+      const meta = this.pending.shift();
+      if (meta) yield toParsed(doc, meta, this.lines, this.limits);
+    }
+  }
+
+  private *fail(e: unknown): Generator<ParsedDocument> {
+    this.composer = new Composer(ComposedDocuments.OPTIONS);
+    const failed = this.pending.splice(0);
+    for (const meta of failed) yield { ...meta, error: describeError(e) };
+  }
+}
+
+/**
  * Splits YAML text into documents and converts each to plain data, one at a time.
  * Before a document is composed, its size and nesting depth are checked on the
  * concrete syntax tree (which the `yaml` parser builds without recursion), so
@@ -213,62 +266,14 @@ export function* parseYamlDocuments(
       yield { index, line, bytes, error };
       continue;
     }
-    yield* stream.next(token, { index, line, bytes, ...(isList ? { isList } : {}) });
+    yield* stream.next(token, {
+      index,
+      line,
+      bytes,
+      ...(isList ? { isList } : {}),
+    });
   }
   yield* stream.flush();
-}
-
-/**
- * Feeds CST tokens to a `yaml` Composer and pairs the documents it emits (one
- * token late) with their metadata. A composer that throws is replaced.
- */
-class ComposedDocuments {
-  private static readonly OPTIONS = {
-    prettyErrors: false,
-    uniqueKeys: false,
-  } as const;
-  private composer = new Composer(ComposedDocuments.OPTIONS);
-  private readonly pending: Array<Omit<ParsedDocument, 'value'>> = [];
-
-  constructor(
-    private readonly lines: LineTracker,
-    private readonly limits: ParseLimits,
-  ) {}
-
-  *next(
-    token: CST.Token,
-    meta?: Omit<ParsedDocument, 'value'>,
-  ): Generator<ParsedDocument> {
-    if (meta) this.pending.push(meta);
-    try {
-      yield* this.emit(this.composer.next(token));
-    } catch (e) {
-      yield* this.fail(e);
-    }
-  }
-
-  *flush(): Generator<ParsedDocument> {
-    try {
-      yield* this.emit(this.composer.end());
-    } catch (e) {
-      yield* this.fail(e);
-    }
-    this.pending.length = 0;
-    this.composer = new Composer(ComposedDocuments.OPTIONS);
-  }
-
-  private *emit(docs: Iterable<Document.Parsed>): Generator<ParsedDocument> {
-    for (const doc of docs) {
-      const meta = this.pending.shift();
-      if (meta) yield toParsed(doc, meta, this.lines, this.limits);
-    }
-  }
-
-  private *fail(e: unknown): Generator<ParsedDocument> {
-    this.composer = new Composer(ComposedDocuments.OPTIONS);
-    const failed = this.pending.splice(0);
-    for (const meta of failed) yield { ...meta, error: describeError(e) };
-  }
 }
 
 function toParsed(

@@ -1,3 +1,4 @@
+import { parseDocument } from 'yaml';
 import {
   CATEGORY_IDS,
   SEVERITIES,
@@ -275,4 +276,50 @@ export function validateScoringConfig(
     }
   }
   return errors;
+}
+
+/**
+ * Reads a scoring configuration file (YAML or JSON): either the configuration
+ * itself, or an app-config style document with it under `securityPosture.scoring`.
+ * Returns the configuration and every problem found, with its path.
+ */
+export function parseScoringConfig(
+  text: string,
+  source: string,
+): {
+  config?: ScoringConfig;
+  errors: Array<{ source: string; message: string }>;
+} {
+  const problems = (list: ConfigError[]) =>
+    list.map(e => ({
+      source,
+      message: e.path ? `${e.path}: ${e.message}` : e.message,
+    }));
+  if (text.length > 4 * 1024 * 1024) {
+    return { errors: [{ source, message: 'file is larger than 4 MiB' }] };
+  }
+  let doc;
+  try {
+    doc = parseDocument(text, { prettyErrors: false });
+  } catch (e) {
+    return { errors: [{ source, message: String(e) }] };
+  }
+  if (doc.errors.length > 0) {
+    return {
+      errors: [{ source, message: `invalid YAML: ${doc.errors[0].message}` }],
+    };
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    return { errors: [{ source, message: (e as Error).message }] };
+  }
+  if (value === null || value === undefined) return { config: {}, errors: [] };
+  if (isRecord(value) && isRecord(value.securityPosture)) {
+    value = value.securityPosture.scoring ?? {};
+  }
+  const errors = validateScoringConfig(value);
+  if (errors.length > 0) return { errors: problems(errors) };
+  return { config: value as ScoringConfig, errors: [] };
 }

@@ -1,0 +1,492 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import '@microsoft/jest-sarif';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace jest {
+    interface Matchers<R> {
+      toBeValidSarifLog(): R;
+    }
+  }
+}
+
+const PACKAGE_DIR = resolve(__dirname, '..');
+const BIN = join(PACKAGE_DIR, 'bin', 'security-posture');
+const GOOD = 'src/__fixtures__/k8s-good';
+const BAD = 'src/__fixtures__/k8s-bad';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `security-posture` bin in a child process. */
+function run(args: string[], cwd = PACKAGE_DIR): Promise<Run> {
+  return new Promise(done => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      {
+        cwd,
+        env: { ...process.env, NO_COLOR: '1' },
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) => {
+        const code =
+          error && typeof (error as any).code === 'number'
+            ? (error as any).code
+            : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+async function json(args: string[], cwd?: string) {
+  const r = await run([...args, '--format', 'json'], cwd);
+  return { ...r, report: JSON.parse(r.stdout) };
+}
+
+jest.setTimeout(60_000);
+
+describe('security-posture scan', () => {
+  it('prints a readable table with score, categories and grouped findings', async () => {
+    const r = await run(['scan', BAD]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.includes('\u001b[')).toBe(false); // no colour codes when piped
+    expect(r.stdout).toMatch(
+      /^Security posture {2}\d+\.\d% {2}grade [A-F] {2}\d+\/\d+ points {2}coverage \d+%/,
+    );
+    for (const title of ['Identity and access', 'Network', 'Data', 'Compute']) {
+      expect(r.stdout).toMatch(
+        new RegExp(`  ${title} +[█░]{20} +\\d+/\\d+ +\\d+\\.\\d%`),
+      );
+    }
+    // Critical before high before medium, each with resource, evidence and a link.
+    const critical = r.stdout.indexOf('CRITICAL (');
+    const high = r.stdout.indexOf('HIGH (');
+    const medium = r.stdout.indexOf('MEDIUM (');
+    expect(critical).toBeGreaterThan(0);
+    expect(high).toBeGreaterThan(critical);
+    expect(medium).toBeGreaterThan(high);
+    const privileged = r.stdout.slice(
+      r.stdout.indexOf('[k8s-privileged-container]'),
+    );
+    expect(privileged).toMatch(
+      /^\[k8s-privileged-container\]\n {4}Deployment shop\/web {2}src\/__fixtures__\/k8s-bad\/shop\.yaml\n/,
+    );
+    expect(privileged).toContain(
+      'spec.template.spec.containers[0].securityContext.privileged = true',
+    );
+    expect(privileged).toMatch(/\n {4}fix: .+\n {4}https:\/\/\S+/);
+    expect(r.stdout).toContain('[k8s-rbac-cluster-admin-binding]');
+    expect(r.stdout).toContain('Points to gain');
+  });
+
+  it('says so when nothing fails', async () => {
+    const r = await run(['scan', GOOD]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Security posture {2}100\.0% {2}grade A/);
+    expect(r.stdout).toContain('No failing findings.');
+  });
+
+  it('prints the documented JSON contract', async () => {
+    const { code, report } = await json(['scan', BAD, GOOD]);
+    expect(code).toBe(0);
+    expect(Object.keys(report)).toEqual(
+      expect.arrayContaining([
+        'score',
+        'categories',
+        'coverage',
+        'findings',
+        'errors',
+        'adjustedScore',
+        'controls',
+        'modelVersion',
+      ]),
+    );
+    const { score, categories } = report;
+    expect(Object.keys(score).sort()).toEqual([
+      'earned',
+      'percent',
+      'possible',
+    ]);
+    expect(categories.map((c: any) => c.id)).toEqual([
+      'identity_and_access',
+      'network',
+      'data',
+      'compute',
+    ]);
+    // overall = Σ categories, percent with one decimal
+    const sum = (k: string) =>
+      categories.reduce((a: number, c: any) => a + c[k], 0);
+    expect(score.earned).toBe(sum('earned'));
+    expect(score.possible).toBe(sum('possible'));
+    expect(score.percent).toBe(
+      Math.round((score.earned / score.possible) * 1000) / 10,
+    );
+    expect(report.coverage).toBeGreaterThan(0);
+    expect(report.coverage).toBeLessThanOrEqual(1);
+    expect(report.errors).toEqual([]);
+
+    const binding = report.findings.find(
+      (f: any) => f.checkId === 'k8s-rbac-cluster-admin-binding',
+    );
+    expect(binding).toEqual({
+      checkId: 'k8s-rbac-cluster-admin-binding',
+      title: expect.any(String),
+      severity: 'high',
+      category: 'identity_and_access',
+      control: 'no_overprivileged_roles',
+      status: 'fail',
+      resource: {
+        kind: 'ClusterRoleBinding',
+        name: 'ci-admin',
+        source: `${BAD}/rbac.json`,
+        type: 'k8s.rolebinding',
+        uid: expect.any(String),
+      },
+      message: expect.any(String),
+      evidence: expect.arrayContaining([
+        expect.objectContaining({ path: expect.any(String) }),
+      ]),
+      remediation: {
+        text: expect.any(String),
+        url: expect.stringMatching(/^https:\/\//),
+      },
+    });
+    // Every failing result of a strict control makes it fail.
+    const failingByControl = report.controls.map((control: any) => [
+      control.id,
+      report.findings.filter(
+        (f: any) => f.control === control.id && f.status === 'fail',
+      ).length,
+    ]);
+    expect(report.controls.map((c: any) => [c.id, c.failed])).toEqual(
+      failingByControl,
+    );
+    expect(
+      report.controls
+        .filter((c: any) => c.failed > 0)
+        .every((c: any) => c.status === 'fail'),
+    ).toBe(true);
+  });
+
+  it('gates on --fail-under and --fail-on', async () => {
+    expect((await run(['scan', GOOD, '--fail-under', '101'])).code).toBe(1);
+    expect((await run(['scan', GOOD, '--fail-under', '0'])).code).toBe(0);
+    expect((await run(['scan', GOOD, '--fail-under', '100'])).code).toBe(0);
+    const under = await run(['scan', BAD, '--fail-under', '50']);
+    expect(under.code).toBe(1);
+    expect(under.stdout).toMatch(
+      /Gate failed: score \d+(\.\d)?% is below --fail-under 50%/,
+    );
+    expect((await run(['scan', BAD, '--fail-on', 'critical'])).code).toBe(1);
+    expect((await run(['scan', GOOD, '--fail-on', 'low'])).code).toBe(0);
+  });
+
+  it('writes valid SARIF 2.1.0 with rules, locations and fingerprints', async () => {
+    const r = await run(['scan', BAD, '--format', 'sarif']);
+    expect(r.code).toBe(0);
+    const log = JSON.parse(r.stdout);
+    expect(log).toBeValidSarifLog();
+    const [sarifRun] = log.runs;
+    const rule = sarifRun.tool.driver.rules.find(
+      (x: any) => x.id === 'k8s-privileged-container',
+    );
+    expect(rule).toMatchObject({
+      helpUri: expect.stringMatching(/^https:\/\//),
+      help: { text: expect.any(String) },
+      properties: { 'security-severity': '8.0' },
+    });
+    const result = sarifRun.results.find(
+      (x: any) => x.ruleId === 'k8s-privileged-container',
+    );
+    expect(sarifRun.tool.driver.rules[result.ruleIndex].id).toBe(result.ruleId);
+    expect(result.level).toBe('error');
+    expect(result.locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: `${BAD}/shop.yaml`, uriBaseId: '%SRCROOT%' },
+      region: { startLine: 7 }, // the Deployment document starts on line 7
+    });
+    expect(result.locations[0].logicalLocations[0]).toMatchObject({
+      name: 'web',
+      fullyQualifiedName: 'Deployment/shop/web',
+    });
+    expect(Object.values(result.fingerprints)[0]).toMatch(/^[0-9a-f]{64}$/);
+    // one result per failing finding
+    const findings = (await json(['scan', BAD])).report.findings;
+    expect(sarifRun.results).toHaveLength(
+      findings.filter((f: any) => f.status === 'fail').length,
+    );
+  });
+
+  it('never prints secret values', async () => {
+    for (const format of ['table', 'json', 'sarif']) {
+      const r = await run(['scan', BAD, '--format', format]);
+      expect(r.stdout).toContain('DB_PASSWORD');
+      expect(r.stdout).not.toContain('S3cr3t-Passw0rd!');
+    }
+  });
+
+  describe('exemptions', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'sp-cli-ex-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('marks exempted findings, adjusts the score and the gate', async () => {
+      const file = join(dir, 'exemptions.yaml');
+      writeFileSync(
+        file,
+        `exemptions:
+  - check: k8s-secret-in-env
+    resource: web
+    reason: Legacy image reads the password from the environment; fix in Q3
+    approver: security@example.com
+    ticket: SEC-101
+    expires: 2999-12-31
+  - check: k8s-service-database-exposed
+    reason: expired long ago
+    approver: security@example.com
+    expires: 2000-01-01
+`,
+      );
+      const without = await json(['scan', BAD]);
+      const { code, report } = await json(['scan', BAD, '--exemptions', file]);
+      expect(code).toBe(0);
+      const secret = report.findings.find(
+        (f: any) => f.checkId === 'k8s-secret-in-env',
+      );
+      expect(secret.status).toBe('exempted');
+      expect(secret.exemption).toMatchObject({
+        ticket: 'SEC-101',
+        approver: 'security@example.com',
+      });
+      const db = report.findings.find(
+        (f: any) => f.checkId === 'k8s-service-database-exposed',
+      );
+      expect(db.status).toBe('fail');
+      expect(report.score).toEqual(without.report.score);
+      const gate = await run([
+        'scan',
+        BAD,
+        '--exemptions',
+        file,
+        '--fail-on',
+        'critical',
+      ]);
+      // the exposed database (critical, expired exemption) still fails the gate
+      expect(gate.code).toBe(1);
+      expect(gate.stdout).toMatch(
+        /Exempted \(1\)\n {2}~ .*\[k8s-secret-in-env\]/,
+      );
+    });
+
+    it('rejects an invalid exemption file with exit code 2 and a clear message', async () => {
+      const file = join(dir, 'bad-exemptions.yaml');
+      writeFileSync(
+        file,
+        'exemptions:\n  - check: x\n    reason: r\n    expires: soon\n',
+      );
+      const r = await run(['scan', BAD, '--exemptions', file]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('exemptions[0].approver: is required');
+      expect(r.stderr).toContain('exemptions[0].expires: must be a date');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  });
+
+  describe('--config', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'sp-cli-cfg-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('applies overrides: disabled checks, severities, runbook URLs, weights', async () => {
+      const file = join(dir, 'config.yaml');
+      writeFileSync(
+        file,
+        `securityPosture:
+  scoring:
+    controls:
+      no_overprivileged_roles: { weight: 20 }
+    checks:
+      k8s-image-mutable-tag: { enabled: false }
+      k8s-privileged-container:
+        severity: critical
+        remediationUrl: https://runbooks.example.com/privileged
+`,
+      );
+      const base = await json(['scan', BAD, GOOD]);
+      const { report } = await json(['scan', BAD, GOOD, '--config', file]);
+      const ids = report.findings.map((f: any) => f.checkId);
+      expect(ids).not.toContain('k8s-image-mutable-tag');
+      const priv = report.findings.find(
+        (f: any) => f.checkId === 'k8s-privileged-container',
+      );
+      expect(priv.severity).toBe('critical');
+      expect(priv.remediation.url).toBe(
+        'https://runbooks.example.com/privileged',
+      );
+      const iam = (r: any) =>
+        r.categories.find((c: any) => c.id === 'identity_and_access');
+      expect(iam(report).possible).toBe(iam(base.report).possible + 12);
+      expect(report.modelVersion).not.toBe(base.report.modelVersion);
+    });
+
+    it('rejects an invalid configuration with exit code 2', async () => {
+      const file = join(dir, 'bad.yaml');
+      writeFileSync(file, 'controls:\n  egress_filtered: { weight: heavy }\n');
+      const r = await run(['scan', GOOD, '--config', file]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        'controls.egress_filtered.weight: must be a number',
+      );
+    });
+  });
+
+  describe('usage errors exit with 2', () => {
+    it.each([
+      [['scan', 'does/not/exist'], 'path does not exist: does/not/exist'],
+      [['scan', GOOD, '--format', 'xml'], "argument 'xml' is invalid"],
+      [['scan', GOOD, '--fail-under', 'lots'], 'expected a percentage'],
+      [['scan', GOOD, '--fail-on', 'urgent'], "argument 'urgent' is invalid"],
+      [['scan', GOOD, '--bogus'], "unknown option '--bogus'"],
+      [['scan'], "missing required argument 'paths'"],
+      [['frobnicate'], "unknown command 'frobnicate'"],
+    ])('%j', async (args, message) => {
+      const r = await run(args as string[]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+
+    it('prints help with exit code 0', async () => {
+      const r = await run(['scan', '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('--fail-under <percent>');
+    });
+  });
+
+  describe('bad input', () => {
+    let dir: string;
+    const files: Record<string, string | Buffer> = {};
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'sp-cli-bad-'));
+      const deployment = (name: string) =>
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: default\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: app:1.0.0\n`;
+      let block = '';
+      for (let i = 0; i < 1000; i++) block += `${' '.repeat(i)}k:\n`;
+      Object.assign(files, {
+        'a-good.yaml': deployment('survivor'),
+        'malformed.yaml': `${deployment(
+          'ok-before',
+        )}---\nmetadata: {name: [unclosed\n`,
+        'malformed.json': '{"apiVersion": "v1", "kind": "ConfigMap",',
+        'binary.yaml': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0]),
+        'unknown-kind.yaml':
+          'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n',
+        'unknown-type.json': JSON.stringify({
+          format_version: '1.0',
+          values: {
+            root_module: {
+              resources: [
+                {
+                  address: 'google_storage_bucket.b',
+                  mode: 'managed',
+                  type: 'google_storage_bucket',
+                  name: 'b',
+                  values: {},
+                },
+              ],
+            },
+          },
+        }),
+        'alias-bomb.yaml': [
+          'apiVersion: v1',
+          'kind: ConfigMap',
+          'metadata: {name: lol}',
+          'data:',
+          '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+          '  b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+          '  c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+          '  d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+          '  e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+          '  f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]',
+          '  g: [*f,*f,*f,*f,*f,*f,*f,*f,*f]',
+        ].join('\n'),
+        'huge.yaml': `${deployment('huge')}  x: "${'a'.repeat(
+          5 * 1024 * 1024,
+        )}"\n`,
+        'deep.json': `${'['.repeat(1000)}${']'.repeat(1000)}`,
+        'deep.yaml': block,
+        'deep-flow.yaml': `a: ${'['.repeat(20000)}${']'.repeat(20000)}`,
+      });
+      for (const [name, content] of Object.entries(files)) {
+        writeFileSync(join(dir, name), content);
+      }
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('reports every bad file in errors and still scans the others', async () => {
+      const r = await run(['scan', dir, '--format', 'json']);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/problem\(s\) reading the input/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      const report = JSON.parse(r.stdout);
+      const byFile = new Map<string, string[]>();
+      for (const e of report.errors) {
+        const name = e.source.slice(dir.length + 1);
+        byFile.set(name, [...(byFile.get(name) ?? []), e.message]);
+      }
+      const expectations: Record<string, RegExp> = {
+        'malformed.yaml': /document 2 \(line 13\): invalid YAML/,
+        'malformed.json': /^invalid JSON: /,
+        'binary.yaml': /^binary file/,
+        'unknown-kind.yaml': /unsupported kind example\.com\/v1\/Widget/,
+        'unknown-type.json': /google_storage_bucket/,
+        'alias-bomb.yaml': /possible alias bomb/,
+        'huge.yaml': /document is 5\.0 MiB, larger than the 3\.0 MiB limit/,
+        'deep.json': /nests deeper than 100 levels/,
+        'deep.yaml': /nests deeper than 100 levels/,
+        'deep-flow.yaml': /nests deeper than 100 levels/,
+      };
+      for (const [name, pattern] of Object.entries(expectations)) {
+        expect([name, byFile.get(name)]).toEqual([
+          name,
+          [expect.stringMatching(pattern)],
+        ]);
+      }
+      expect(byFile.has('a-good.yaml')).toBe(false);
+      const names = report.findings.map((f: any) => f.resource.name);
+      expect(names).toContain('survivor');
+      expect(names).toContain('ok-before');
+    });
+
+    it('exits with 2 when no input could be read at all', async () => {
+      for (const name of ['malformed.json', 'binary.yaml', 'deep.json']) {
+        const r = await run(['scan', join(dir, name)]);
+        expect([name, r.code]).toEqual([name, 2]);
+        expect(r.stderr).toContain(name);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+    });
+  });
+
+  it('resolves paths against the directory it is run from', async () => {
+    const r = await json(
+      ['scan', 'k8s-bad'],
+      join(PACKAGE_DIR, 'src', '__fixtures__'),
+    );
+    expect(r.code).toBe(0);
+    expect(r.report.findings[0].resource.source).toMatch(/^k8s-bad\//);
+  });
+});

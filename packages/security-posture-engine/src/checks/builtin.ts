@@ -1,0 +1,12 @@
+import type { CheckDefinition } from '../model/check';
+import { KUBERNETES_CHECKS } from '../kubernetes';
+import { PSS_CHECKS } from '../policy/pss';
+
+/**
+ * The built-in check catalogue: Kubernetes checks, AWS checks (Terraform and AWS
+ * Config resources alike) and the Pod Security Standards checks.
+ */
+export const BUILTIN_CHECKS: readonly CheckDefinition[] = Object.freeze([
+  ...KUBERNETES_CHECKS,
+  ...PSS_CHECKS,
+]);

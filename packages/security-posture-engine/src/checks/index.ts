@@ -1,0 +1,4 @@
+export * from './builtin';
+export * from './overrides';
+export * from './validate';
+export * from './policies';
