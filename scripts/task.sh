@@ -41,7 +41,7 @@ case "$task" in
     sp_log "lint"
     yarn backstage-cli repo lint || failed+=("lint")
     sp_log "format (prettier --check)"
-    yarn prettier --check --log-level warn . || failed+=("prettier")
+    yarn prettier --check --loglevel warn . || failed+=("prettier")
     sp_log "test suites"
     CI=true yarn backstage-cli repo test "$@" || failed+=("tests")
     if [ ${#failed[@]} -gt 0 ]; then

@@ -6,6 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+// The conformance data lives beside the repository, not in a package.
+// eslint-disable-next-line no-restricted-syntax
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 /**
