@@ -12,3 +12,4 @@ export * from './policy/pss';
 export * from './kubernetes';
 export * from './checks';
 export * from './scan';
+export * from './policy/cel';
