@@ -3,8 +3,8 @@ import {
   POD_SECURITY_CONTROL_NAMES,
   PodSecurityExclusion,
   validatePodSecurityExclusion,
-  wildcardMatch,
 } from './index';
+import { wildcardMatch } from './evaluate';
 
 const RESTRICTED_SC = {
   allowPrivilegeEscalation: false,

@@ -6,7 +6,6 @@
 export {
   evaluatePodSecurity,
   validatePodSecurityExclusion,
-  wildcardMatch,
   POD_SECURITY_CONTROL_NAMES,
 } from './evaluate';
 export type {
