@@ -1,1 +1,11 @@
 import '@testing-library/jest-dom';
+
+// jsdom has no ResizeObserver; the charts' ResponsiveContainer needs one.
+if (!('ResizeObserver' in globalThis)) {
+  class ResizeObserverStub {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  }
+  (globalThis as any).ResizeObserver = ResizeObserverStub;
+}

@@ -104,10 +104,13 @@ function FilterSelect<T extends string>(props: {
   const classes = useStyles();
   return (
     <FormControl className={classes.select}>
-      <InputLabel id={`${props.id}-label`}>{props.label}</InputLabel>
+      <InputLabel shrink id={`${props.id}-label`}>
+        {props.label}
+      </InputLabel>
       <Select
         labelId={`${props.id}-label`}
         id={props.id}
+        displayEmpty
         value={props.value}
         onChange={e => props.onChange(e.target.value as T | '')}
       >
