@@ -13,3 +13,4 @@ export * from './kubernetes';
 export * from './checks';
 export * from './scan';
 export * from './policy/cel';
+export * from './policy/kyverno';
