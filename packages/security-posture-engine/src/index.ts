@@ -14,3 +14,4 @@ export * from './checks';
 export * from './scan';
 export * from './policy/cel';
 export * from './policy/kyverno';
+export * from './aws';
