@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import type { Resource } from '../model/resource';
-import { loadDocuments, normalizeFixture, pick } from './__fixtures__/harness';
+import {
+  contextOf,
+  loadDocuments,
+  normalizeFixture,
+  pick,
+} from './__fixtures__/harness';
 import { KUBERNETES_CHECKS } from './checks';
 import { normalizeKubernetesObjects } from './normalize';
 import type {
@@ -117,7 +122,6 @@ describe('normalizeKubernetesObjects', () => {
         ['ClusterRole', undefined],
         ['Namespace', undefined],
       ]);
-      expect(resources.every(r => !('namespace' in r))).toBe(true);
     });
 
     it('records the document index of every resource', () => {
@@ -746,16 +750,7 @@ describe('normalizeKubernetesObjects', () => {
             };
             const result = normalize([object, spec, extra]);
             expect(() => JSON.stringify(result)).not.toThrow();
-            const ctx = {
-              resources: {
-                all: () => result.resources,
-                ofType: (t: string) => result.resources.filter(r => r.type === t),
-                inNamespace: (t: string, ns: string | undefined) =>
-                  result.resources.filter(r => r.type === t && r.namespace === ns),
-                byUid: () => undefined,
-              },
-              now: new Date(),
-            };
+            const ctx = contextOf(result.resources);
             for (const r of result.resources) {
               for (const check of KUBERNETES_CHECKS) {
                 if (check.appliesTo.includes(r.type)) check.evaluate(r, ctx);

@@ -332,20 +332,21 @@ function normalizeObject(
   const built = builderFor(info.type)(value, header, info, report);
   if (!built) return;
 
-  const resource: Resource = {
+  // Optional fields are always present (undefined when absent), so every resource
+  // has the same object shape and checks stay monomorphic.
+  run.resources.push({
     uid: kubernetesUid(run.source.location, apiVersion, kind, namespace, name),
     type: info.type,
     kind,
     name,
+    namespace,
     source: run.source,
+    labels: header.labels,
+    annotations,
     attributes: built.attributes,
+    origins: built.origins,
     raw: sanitize(value, metadata, info, built.redactions, apiVersion, kind),
-  };
-  if (namespace !== undefined) resource.namespace = namespace;
-  if (header.labels) resource.labels = header.labels;
-  if (annotations) resource.annotations = annotations;
-  if (built.origins) resource.origins = built.origins;
-  run.resources.push(resource);
+  });
 }
 
 /**
@@ -450,8 +451,7 @@ function readWindowsOptions(value: unknown) {
 }
 
 function readSecurityContext(value: unknown): KubernetesSecurityContext {
-  const sc = obj(value);
-  if (!sc) return { capabilities: { add: [], drop: [] } };
+  const sc = obj(value) ?? EMPTY_OBJECT;
   const caps = obj(sc.capabilities);
   return {
     privileged: bool(sc.privileged),
@@ -470,8 +470,7 @@ function readSecurityContext(value: unknown): KubernetesSecurityContext {
 }
 
 function readPodSecurityContext(value: unknown): KubernetesPodSecurityContext {
-  const sc = obj(value);
-  if (!sc) return { supplementalGroups: [], sysctls: [] };
+  const sc = obj(value) ?? EMPTY_OBJECT;
   const groups: number[] = [];
   for (const g of arr(sc.supplementalGroups) ?? EMPTY_ARRAY) {
     const n = int(g);
@@ -622,6 +621,16 @@ function readVolume(value: JsonObject): KubernetesVolume {
   return volume;
 }
 
+/** Splits `registry:5000/repo/name:tag@sha256:…` into its tag and digest. */
+function readImageReference(image: string): [string | undefined, string | undefined] {
+  const at = image.indexOf('@');
+  const digest = at >= 0 ? image.slice(at + 1) : undefined;
+  const name = at >= 0 ? image.slice(0, at) : image;
+  const colon = name.lastIndexOf(':');
+  const tag = colon > name.lastIndexOf('/') ? name.slice(colon + 1) : undefined;
+  return [tag, digest];
+}
+
 const CONTAINER_GROUPS: readonly KubernetesContainerGroup[] = [
   'containers',
   'initContainers',
@@ -695,12 +704,17 @@ const buildWorkload: Builder<KubernetesWorkloadAttributes> = (
         redactions,
       );
       groups[group].push(container);
+      const image = container.image ?? '';
+      const [imageTag, imageDigest] = readImageReference(image);
+      // Every field always present: one object shape for the checks' hot loops.
       infos.push({
         group,
         index: i,
         path,
         name: container.name,
-        image: container.image ?? '',
+        image,
+        imageTag,
+        imageDigest,
         container,
         plainSecretEnv: secrets.length ? secrets : EMPTY_ARRAY,
       });
@@ -759,13 +773,10 @@ const buildWorkload: Builder<KubernetesWorkloadAttributes> = (
     podMetadata: { labels: podLabels ?? {}, annotations: podAnnotations ?? {} },
     containers: infos,
     serviceAccountName: serviceAccountName ?? 'default',
+    controller: readController(o, h),
+    replicas: int(spec?.replicas),
+    schedule: h.kind === 'CronJob' ? str(spec?.schedule) : undefined,
   };
-  const controller = readController(o, h);
-  if (controller) attributes.controller = controller;
-  const replicas = int(spec?.replicas);
-  if (replicas !== undefined) attributes.replicas = replicas;
-  const schedule = h.kind === 'CronJob' ? str(spec?.schedule) : undefined;
-  if (schedule !== undefined) attributes.schedule = schedule;
 
   return {
     attributes,

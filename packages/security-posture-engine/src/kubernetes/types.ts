@@ -193,6 +193,10 @@ export interface KubernetesContainerInfo {
   name: string;
   /** Image reference as written, `''` when absent. */
   image: string;
+  /** Tag of the image reference (`1.25.3` in `nginx:1.25.3`), when there is one. */
+  imageTag?: string;
+  /** Digest of the image reference (`sha256:…` after `@`), when there is one. */
+  imageDigest?: string;
   container: KubernetesContainer;
   /** Environment variables with plain values that look like credentials. */
   plainSecretEnv: readonly KubernetesPlainSecretEnv[];

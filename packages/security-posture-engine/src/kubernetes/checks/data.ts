@@ -1,7 +1,13 @@
 import type { Evidence } from '@internal/backstage-plugin-security-posture-common';
 import { type CheckDefinition, PASS } from '../../model/check';
 import type { KubernetesConfigMapAttributes } from '../types';
-import { failure, GUIDE, listNames, SKIP_CONTROLLED } from './util';
+import {
+  failure,
+  GUIDE,
+  isControlled,
+  listNames,
+  SKIP_CONTROLLED,
+} from './util';
 
 /**
  * Data checks on object metadata and ConfigMaps: ownership labels and credentials
@@ -9,24 +15,33 @@ import { failure, GUIDE, listNames, SKIP_CONTROLLED } from './util';
  * checked on workloads, in `workload.ts`.)
  */
 
-/** Label or annotation keys (any prefix) that name an owner. */
-const OWNER_KEYS = new Set([
-  'owner',
-  'team',
-  'owned-by',
-  'owner-team',
-  'squad',
-]);
+/** Label or annotation keys (any `prefix/`) that name an owner. */
+const OWNER_KEYS = ['owner', 'team', 'owned-by', 'owner-team', 'squad'];
 /** The label that ties an object to a catalog entity, which has an owner. */
 const BACKSTAGE_ID = 'backstage.io/kubernetes-id';
+const SLASH = 47;
+
+/** `owner`, `team`, `example.com/owner` … compared without allocating. */
+function isOwnerKey(key: string): boolean {
+  if (key === BACKSTAGE_ID) return true;
+  for (let i = 0; i < OWNER_KEYS.length; i++) {
+    const name = OWNER_KEYS[i];
+    if (key === name) return true;
+    if (
+      key.length > name.length &&
+      key.endsWith(name) &&
+      key.charCodeAt(key.length - name.length - 1) === SLASH
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
 
 function hasOwnerKey(map: Record<string, string> | undefined): boolean {
   if (!map) return false;
   for (const key in map) {
-    if (!map[key]) continue;
-    const slash = key.lastIndexOf('/');
-    const name = slash < 0 ? key : key.slice(slash + 1);
-    if (OWNER_KEYS.has(name.toLowerCase()) || key === BACKSTAGE_ID) return true;
+    if (map[key] && isOwnerKey(key)) return true;
   }
   return false;
 }
@@ -53,15 +68,11 @@ export const ownershipLabelsCheck: CheckDefinition = {
   },
   origin: 'builtin',
   evaluate(resource, ctx) {
-    const controller = (
-      resource.attributes as { controller?: { resourceUid: string } }
-    )?.controller;
-    if (controller && ctx.resources.byUid(controller.resourceUid)) {
-      return SKIP_CONTROLLED;
-    }
     if (hasOwnerKey(resource.labels) || hasOwnerKey(resource.annotations)) {
       return PASS;
     }
+    const a = resource.attributes as { controller?: { resourceUid: string } };
+    if (isControlled(a, ctx)) return SKIP_CONTROLLED;
     return failure(
       `${resource.kind} ${resource.name} has no owner or team label`,
       [

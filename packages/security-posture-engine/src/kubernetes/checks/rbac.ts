@@ -10,12 +10,13 @@ import type {
   KubernetesServiceAccountAttributes,
 } from '../types';
 import {
-  bindingsOfServiceAccount,
+  isControlled,
   failure,
   GUIDE,
   listNames,
-  overprivilegedReason,
   resolveRole,
+  serviceAccountGrants,
+  SKIP_CONTROLLED,
   wildcardRuleIndex,
   workloadCheck,
 } from './util';
@@ -276,36 +277,32 @@ export const overprivilegedServiceAccountCheck = workloadCheck({
     text: 'Give the workload a dedicated service account bound to a role with only the permissions it uses, and remove the broad binding.',
     url: GUIDE.rbac,
   },
-  evaluate(a, resource, ctx) {
-    const bindings = bindingsOfServiceAccount(
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
+    const grants = serviceAccountGrants(
       ctx,
       resource.namespace,
       a.serviceAccountName,
     );
-    if (!bindings) return PASS;
-    let evidence: Evidence[] | undefined;
-    let reasons: string[] | undefined;
-    for (const binding of bindings) {
-      const reason = overprivilegedReason(binding, ctx);
-      if (!reason) continue;
-      evidence ??= [
-        {
-          path: `${a.podSpecPath}.serviceAccountName`,
-          value: a.podSpec.serviceAccountName,
-        },
-      ];
+    if (!grants || grants.overprivileged.length === 0) return PASS;
+    if (isControlled(a, ctx)) return SKIP_CONTROLLED;
+    const evidence: Evidence[] = [
+      {
+        path: `${a.podSpecPath}.serviceAccountName`,
+        value: a.podSpec.serviceAccountName,
+      },
+    ];
+    const reasons: string[] = [];
+    for (const { binding, reason } of grants.overprivileged) {
       evidence.push({
         address: binding.uid,
         path: 'roleRef.name',
         value: binding.attributes.roleRef.name,
       });
-      (reasons ??= []).push(`${reason} via ${binding.kind} ${binding.name}`);
+      reasons.push(`${reason} via ${binding.kind} ${binding.name}`);
     }
-    if (!evidence || !reasons) return PASS;
     return failure(
-      `Service account ${a.serviceAccountName} is bound to ${listNames(
-        reasons,
-      )}`,
+      `Service account ${a.serviceAccountName} is bound to ${listNames(reasons)}`,
       evidence,
     );
   },
@@ -368,7 +365,8 @@ export const workloadTokenAutomountCheck = workloadCheck({
     text: 'Set automountServiceAccountToken: false on the pod spec (or on its ServiceAccount) unless the workload calls the Kubernetes API.',
     url: GUIDE.serviceAccountToken,
   },
-  evaluate(a, resource, ctx) {
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
     const own = a.podSpec.automountServiceAccountToken;
     if (own === false) return PASS;
     if (own === undefined) {
@@ -389,10 +387,11 @@ export const workloadTokenAutomountCheck = workloadCheck({
     // A dedicated service account with role bindings is there to call the API.
     if (
       a.serviceAccountName !== 'default' &&
-      bindingsOfServiceAccount(ctx, resource.namespace, a.serviceAccountName)
+      serviceAccountGrants(ctx, resource.namespace, a.serviceAccountName)
     ) {
       return PASS;
     }
+    if (isControlled(a, ctx)) return SKIP_CONTROLLED;
     return failure(
       `An API token of service account ${a.serviceAccountName} is mounted but no role binding uses it`,
       [{ path: `${a.podSpecPath}.automountServiceAccountToken`, value: own }],
@@ -414,8 +413,10 @@ export const defaultServiceAccountUseCheck = workloadCheck({
     text: 'Create a ServiceAccount per workload and set serviceAccountName in the pod spec.',
     url: GUIDE.serviceAccounts,
   },
-  evaluate(a) {
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
     if (a.serviceAccountName !== 'default') return PASS;
+    if (isControlled(a, ctx)) return SKIP_CONTROLLED;
     return failure('Runs as the default service account', [
       {
         path: `${a.podSpecPath}.serviceAccountName`,

@@ -42,13 +42,6 @@ export const GUIDE = {
     'https://kubernetes.io/docs/concepts/services-networking/ingress/#tls',
 } as const;
 
-/** A workload check's evaluation over typed attributes. */
-type WorkloadEvaluate = (
-  a: KubernetesWorkloadAttributes,
-  resource: Resource<KubernetesWorkloadAttributes>,
-  ctx: EvaluationContext,
-) => CheckOutcome;
-
 /** Outcome for objects whose controller is evaluated instead (a Pod of a ReplicaSet). */
 export const SKIP_CONTROLLED: CheckOutcome = Object.freeze({
   status: 'skip' as const,
@@ -63,32 +56,60 @@ export const SKIP_WINDOWS: CheckOutcome = Object.freeze({
 });
 
 /**
- * Defines a check on `k8s.workload`. Objects managed by a controller that is among
- * the scanned resources (the Pods of a ReplicaSet, the ReplicaSets of a Deployment,
- * the Jobs of a CronJob) are skipped, so one misconfiguration is reported once,
+ * Whether a workload is managed by a controller that is among the scanned resources
+ * (the Pods of a ReplicaSet, the ReplicaSets of a Deployment, the Jobs of a
+ * CronJob). Workload checks skip those, so one misconfiguration is reported once,
  * on the object its owner edits.
  */
+export function isControlled(
+  a: { controller?: { resourceUid: string } },
+  ctx: EvaluationContext,
+): boolean {
+  return (
+    a.controller !== undefined &&
+    ctx.resources.byUid(a.controller.resourceUid) !== undefined
+  );
+}
+
+/**
+ * Defines a check on `k8s.workload`. Each check has its own `evaluate` (no shared
+ * wrapper), so the JIT sees one shape per call site; evaluations start with
+ * `if (isControlled(a, ctx)) return SKIP_CONTROLLED;`.
+ */
 export function workloadCheck(
-  definition: Omit<CheckDefinition, 'appliesTo' | 'evaluate' | 'origin'> & {
-    evaluate: WorkloadEvaluate;
-  },
+  definition: Omit<
+    CheckDefinition<KubernetesWorkloadAttributes>,
+    'appliesTo' | 'origin'
+  >,
 ): CheckDefinition<KubernetesWorkloadAttributes> {
-  const { evaluate, ...metadata } = definition;
-  return {
-    ...metadata,
-    origin: 'builtin',
-    appliesTo: ['k8s.workload'],
-    evaluate(resource, ctx) {
-      const a = resource.attributes;
-      if (
-        a.controller !== undefined &&
-        ctx.resources.byUid(a.controller.resourceUid) !== undefined
-      ) {
-        return SKIP_CONTROLLED;
-      }
-      return evaluate(a, resource, ctx);
-    },
-  };
+  return { ...definition, origin: 'builtin', appliesTo: ['k8s.workload'] };
+}
+
+/**
+ * Evidence and container names of a failing check, created on the first failure
+ * only, so passing evaluations allocate nothing. Evidence with the same path
+ * (a pod-level setting several containers inherit) is listed once.
+ */
+export class Findings {
+  readonly evidence: Evidence[] = [];
+  readonly names: string[] = [];
+
+  add(evidence: Evidence, name?: string): this {
+    if (!this.evidence.some(e => e.path === evidence.path)) {
+      this.evidence.push(evidence);
+    }
+    if (name !== undefined && !this.names.includes(name)) this.names.push(name);
+    return this;
+  }
+
+  /** Adds evidence for a container, named in the message. */
+  container(c: KubernetesContainerInfo, evidence: Evidence): this {
+    return this.add(evidence, containerLabel(c));
+  }
+
+  fail(message: string): CheckOutcome {
+    return { status: 'fail', message, evidence: this.evidence };
+  }
 }
 
 /** A failure outcome with evidence collected in a list. */
@@ -180,13 +201,24 @@ export function wildcardRuleIndex(role: KubernetesRoleAttributes): number {
   return -1;
 }
 
+/** What a service account is granted, as far as the evaluated bindings tell. */
+export interface ServiceAccountGrants {
+  /** Non-built-in bindings whose subjects include the service account. */
+  bindings: BindingResource[];
+  /** Those of them that grant cluster-admin or a wildcard role, with the reason. */
+  overprivileged: Array<{ binding: BindingResource; reason: string }>;
+}
+
 interface RbacIndex {
-  bindings: readonly BindingResource[];
   roles: readonly RoleResource[];
   /** Non-built-in bindings by subject key (`sa:<ns>/<name>`, `group:<name>`, `user:<name>`). */
   bySubject: Map<string, BindingResource[]>;
-  /** Roles by `ClusterRole/<name>` and `Role/<namespace>/<name>`. */
-  roleByKey: Map<string, RoleResource>;
+  /** The role each binding refers to, when it is among the evaluated resources. */
+  roleOf: Map<BindingResource, RoleResource>;
+  /** Over-privileged reason per binding. */
+  reasonOf: Map<BindingResource, string>;
+  /** Grants per service account: namespace → name → grants (computed on demand). */
+  grants: Map<string, Map<string, ServiceAccountGrants | null>>;
 }
 
 const RBAC_CACHE = new WeakMap<readonly Resource[], RbacIndex>();
@@ -198,7 +230,8 @@ function subjectKey(kind: string, name: string, namespace?: string): string {
 
 /**
  * Bindings and roles of the evaluated set, indexed once per resource set (cached on
- * the identity of the lists the index returns).
+ * the identity of the lists the resource index returns), so checks on thousands of
+ * workloads do a couple of map lookups each.
  */
 function rbacIndex(ctx: EvaluationContext): RbacIndex {
   const bindings =
@@ -206,16 +239,7 @@ function rbacIndex(ctx: EvaluationContext): RbacIndex {
   const roles = ctx.resources.ofType<KubernetesRoleAttributes>('k8s.role');
   const cached = RBAC_CACHE.get(bindings);
   if (cached && cached.roles === roles) return cached;
-  const bySubject = new Map<string, BindingResource[]>();
-  for (const binding of bindings) {
-    if (binding.attributes.builtIn) continue;
-    for (const s of binding.attributes.subjects) {
-      const key = subjectKey(s.kind, s.name, s.namespace);
-      const list = bySubject.get(key);
-      if (list) list.push(binding);
-      else bySubject.set(key, [binding]);
-    }
-  }
+
   const roleByKey = new Map<string, RoleResource>();
   for (const role of roles) {
     const key = role.attributes.clusterScoped
@@ -223,7 +247,37 @@ function rbacIndex(ctx: EvaluationContext): RbacIndex {
       : `Role/${role.namespace ?? ''}/${role.name}`;
     roleByKey.set(key, role);
   }
-  const index = { bindings, roles, bySubject, roleByKey };
+  const bySubject = new Map<string, BindingResource[]>();
+  const roleOf = new Map<BindingResource, RoleResource>();
+  const reasonOf = new Map<BindingResource, string>();
+  for (const binding of bindings) {
+    const ref = binding.attributes.roleRef;
+    const role = roleByKey.get(
+      ref.kind === 'ClusterRole'
+        ? `ClusterRole/${ref.name}`
+        : `Role/${binding.namespace ?? ''}/${ref.name}`,
+    );
+    if (role) roleOf.set(binding, role);
+    if (binding.attributes.builtIn) continue;
+    if (ref.kind === 'ClusterRole' && ref.name === 'cluster-admin') {
+      reasonOf.set(binding, 'cluster-admin');
+    } else if (role && wildcardRuleIndex(role.attributes) >= 0) {
+      reasonOf.set(binding, `${ref.kind} ${ref.name} with wildcard rules`);
+    }
+    for (const s of binding.attributes.subjects) {
+      const key = subjectKey(s.kind, s.name, s.namespace);
+      const list = bySubject.get(key);
+      if (list) list.push(binding);
+      else bySubject.set(key, [binding]);
+    }
+  }
+  const index: RbacIndex = {
+    roles,
+    bySubject,
+    roleOf,
+    reasonOf,
+    grants: new Map(),
+  };
   RBAC_CACHE.set(bindings, index);
   return index;
 }
@@ -233,48 +287,43 @@ export function resolveRole(
   binding: Resource<KubernetesRoleBindingAttributes>,
   ctx: EvaluationContext,
 ): RoleResource | undefined {
-  const ref = binding.attributes.roleRef;
-  const key =
-    ref.kind === 'ClusterRole'
-      ? `ClusterRole/${ref.name}`
-      : `Role/${binding.namespace ?? ''}/${ref.name}`;
-  return rbacIndex(ctx).roleByKey.get(key);
+  return rbacIndex(ctx).roleOf.get(binding);
 }
 
-/** Non-built-in bindings whose subjects include the service account. */
-export function bindingsOfServiceAccount(
+/**
+ * What a service account is granted by the evaluated (non-built-in) bindings:
+ * directly, as `system:serviceaccount:<ns>:<name>`, or through the
+ * `system:serviceaccounts[:<ns>]` groups. Undefined when nothing binds it.
+ */
+export function serviceAccountGrants(
   ctx: EvaluationContext,
   namespace: string | undefined,
   name: string,
-): BindingResource[] | undefined {
-  const { bySubject } = rbacIndex(ctx);
-  if (bySubject.size === 0) return undefined;
+): ServiceAccountGrants | undefined {
+  const index = rbacIndex(ctx);
+  if (index.bySubject.size === 0) return undefined;
   const ns = namespace ?? '';
-  let found: BindingResource[] | undefined;
-  for (const key of [
-    `sa:${ns}/${name}`,
-    `group:system:serviceaccounts`,
-    `group:system:serviceaccounts:${ns}`,
-    `user:system:serviceaccount:${ns}:${name}`,
-  ]) {
-    const list = bySubject.get(key);
-    if (list) found = found ? found.concat(list) : list;
+  let byName = index.grants.get(ns);
+  if (!byName) index.grants.set(ns, (byName = new Map()));
+  let grants = byName.get(name);
+  if (grants === undefined) {
+    let bindings: BindingResource[] = [];
+    for (const key of [
+      `sa:${ns}/${name}`,
+      'group:system:serviceaccounts',
+      `group:system:serviceaccounts:${ns}`,
+      `user:system:serviceaccount:${ns}:${name}`,
+    ]) {
+      const list = index.bySubject.get(key);
+      if (list) bindings = bindings.concat(list);
+    }
+    const overprivileged = [];
+    for (const binding of bindings) {
+      const reason = index.reasonOf.get(binding);
+      if (reason) overprivileged.push({ binding, reason });
+    }
+    grants = bindings.length ? { bindings, overprivileged } : null;
+    byName.set(name, grants);
   }
-  return found;
-}
-
-/** Why a binding is over-privileged: cluster-admin or a wildcard role. */
-export function overprivilegedReason(
-  binding: Resource<KubernetesRoleBindingAttributes>,
-  ctx: EvaluationContext,
-): string | undefined {
-  const ref = binding.attributes.roleRef;
-  if (ref.kind === 'ClusterRole' && ref.name === 'cluster-admin') {
-    return 'cluster-admin';
-  }
-  const role = resolveRole(binding, ctx);
-  if (role && wildcardRuleIndex(role.attributes) >= 0) {
-    return `${ref.kind} ${ref.name} with wildcard rules`;
-  }
-  return undefined;
+  return grants ?? undefined;
 }

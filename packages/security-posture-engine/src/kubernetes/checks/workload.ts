@@ -1,16 +1,15 @@
 import type { Evidence } from '@internal/backstage-plugin-security-posture-common';
 import { PASS } from '../../model/check';
-import type {
-  KubernetesContainerInfo,
-  KubernetesWorkloadAttributes,
-} from '../types';
+import type { KubernetesWorkloadAttributes } from '../types';
 import {
   capabilityName,
   containerLabel,
-  failure,
+  Findings,
   GUIDE,
+  isControlled,
   listNames,
   rootEvidence,
+  SKIP_CONTROLLED,
   SKIP_WINDOWS,
   workloadCheck,
 } from './util';
@@ -18,79 +17,21 @@ import {
 /**
  * Checks on the pod spec of workloads (Pods and every pod controller): host
  * isolation, container hardening, resources, images and plain-text credentials.
+ *
+ * Hot path: every check is a plain loop over precomputed attributes that returns
+ * the shared PASS object without allocating; evidence paths are built on failure.
  */
-
-/** Evidence collected for one container; reused, so passing containers allocate nothing. */
-const SCRATCH: Evidence[] = [];
-
-/** A per-container test; a module-level function, so no closure is allocated per call. */
-type ContainerTest = (
-  a: KubernetesWorkloadAttributes,
-  c: KubernetesContainerInfo,
-  out: Evidence[],
-) => void;
-
-/** Runs `test` on every container; collects the evidence and names of failing ones. */
-function eachContainer(
-  a: KubernetesWorkloadAttributes,
-  test: ContainerTest,
-  skipEphemeral = false,
-): { evidence: Evidence[]; names: string[] } | undefined {
-  let evidence: Evidence[] | undefined;
-  let names: string[] | undefined;
-  const containers = a.containers;
-  for (let i = 0; i < containers.length; i++) {
-    const c = containers[i];
-    if (skipEphemeral && c.group === 'ephemeralContainers') continue;
-    SCRATCH.length = 0;
-    test(a, c, SCRATCH);
-    if (SCRATCH.length > 0) {
-      if (!evidence) evidence = SCRATCH.slice();
-      else {
-        // Pod-level evidence shared by several containers is listed once.
-        for (const e of SCRATCH) {
-          if (!evidence.some(x => x.path === e.path)) evidence.push(e);
-        }
-      }
-      (names ??= []).push(containerLabel(c));
-    }
-  }
-  SCRATCH.length = 0;
-  return evidence && names ? { evidence, names } : undefined;
-}
 
 // ---------------------------------------------------------------------------
 // no_privileged_containers
 
-const HOST_NAMESPACE_FRAMEWORKS = (cis: string) => ({
-  'cis-kubernetes': [cis],
-  'nist-800-53': ['AC-6', 'SC-39', 'CM-7'],
+const HOST_ISOLATION_FRAMEWORKS = (cis: string[]) => ({
+  'cis-kubernetes': cis,
+  'nist-800-53': ['AC-6', 'CM-7', 'SC-39'],
   soc2: ['CC6.1', 'CC6.8'],
   'pci-dss': ['2.2.6'],
   'iso-27001': ['A.8.2', 'A.8.9'],
 });
-
-const privilegedTest: ContainerTest = (a, c, out) => {
-  const sc = c.container.securityContext;
-  if (sc.privileged === true) {
-    out.push({ path: `${c.path}.securityContext.privileged`, value: true });
-  }
-  const own = sc.windowsOptions?.hostProcess;
-  if (own === true) {
-    out.push({
-      path: `${c.path}.securityContext.windowsOptions.hostProcess`,
-      value: true,
-    });
-  } else if (
-    own === undefined &&
-    a.podSpec.securityContext.windowsOptions?.hostProcess === true
-  ) {
-    out.push({
-      path: `${a.podSpecPath}.securityContext.windowsOptions.hostProcess`,
-      value: true,
-    });
-  }
-};
 
 export const privilegedContainerCheck = workloadCheck({
   id: 'k8s-privileged-container',
@@ -102,20 +43,41 @@ export const privilegedContainerCheck = workloadCheck({
   control: 'no_privileged_containers',
   weight: 10,
   frameworks: {
-    'cis-kubernetes': ['5.2.2', '5.2.11'],
-    'nist-800-53': ['AC-6', 'CM-7', 'SC-39'],
-    soc2: ['CC6.1', 'CC6.8'],
+    ...HOST_ISOLATION_FRAMEWORKS(['5.2.2', '5.2.11']),
     'pci-dss': ['2.2.6', '7.2.5'],
-    'iso-27001': ['A.8.2', 'A.8.9'],
   },
   remediation: {
     text: 'Remove securityContext.privileged (or set it to false) and grant only the specific capabilities the container needs; move node-level tooling to a dedicated, isolated DaemonSet.',
     url: GUIDE.podSecurityStandards,
   },
-  evaluate(a) {
-    const found = eachContainer(a, privilegedTest);
-    if (!found) return PASS;
-    return failure(`Privileged: ${listNames(found.names)}`, found.evidence);
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
+    if (isControlled(a, ctx)) return SKIP_CONTROLLED;
+    const podHostProcess =
+      a.podSpec.securityContext.windowsOptions?.hostProcess === true;
+    let f: Findings | undefined;
+    for (const c of a.containers) {
+      const sc = c.container.securityContext;
+      if (sc.privileged === true) {
+        f = (f ?? new Findings()).container(c, {
+          path: `${c.path}.securityContext.privileged`,
+          value: true,
+        });
+      }
+      const own = sc.windowsOptions?.hostProcess;
+      if (own === true) {
+        f = (f ?? new Findings()).container(c, {
+          path: `${c.path}.securityContext.windowsOptions.hostProcess`,
+          value: true,
+        });
+      } else if (own === undefined && podHostProcess) {
+        f = (f ?? new Findings()).container(c, {
+          path: `${a.podSpecPath}.securityContext.windowsOptions.hostProcess`,
+          value: true,
+        });
+      }
+    }
+    return f ? f.fail(`Privileged: ${listNames(f.names)}`) : PASS;
   },
 });
 
@@ -139,88 +101,105 @@ export const rootWithHostNetworkCheck = workloadCheck({
     text: 'Remove hostNetwork: true from the pod spec; if the host network is truly needed, run the containers as a non-root user (runAsNonRoot: true, runAsUser > 0) and drop all capabilities.',
     url: GUIDE.podSecurityStandards,
   },
-  evaluate(a) {
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
     if (!a.podSpec.hostNetwork) return PASS;
+    if (isControlled(a, ctx)) return SKIP_CONTROLLED;
     if (a.podSpec.os === 'windows') return SKIP_WINDOWS;
-    let rootEvidenceList: Evidence[] | undefined;
-    const names: string[] = [];
+    let f: Findings | undefined;
     for (const c of a.containers) {
       const e = rootEvidence(a, c);
       if (!e) continue;
-      rootEvidenceList ??= [];
-      if (!rootEvidenceList.some(x => x.path === e.path))
-        rootEvidenceList.push(e);
-      names.push(containerLabel(c));
+      f ??= new Findings().add({
+        path: `${a.podSpecPath}.hostNetwork`,
+        value: true,
+      });
+      f.container(c, e);
     }
-    if (!rootEvidenceList) return PASS;
-    return failure(
-      `Host network with root: ${listNames(
-        names,
-      )} may run as root in the node's network namespace`,
-      [
-        { path: `${a.podSpecPath}.hostNetwork`, value: true },
-        ...rootEvidenceList,
-      ],
-    );
+    return f
+      ? f.fail(
+          `Host network with root: ${listNames(f.names)} may run as root in the node's network namespace`,
+        )
+      : PASS;
   },
 });
 
-function hostNamespaceCheck(
+function hostNamespaceMetadata(
   field: 'hostNetwork' | 'hostPID' | 'hostIPC',
-  namespace: string,
   id: string,
   title: string,
   description: string,
   cis: string,
 ) {
-  return workloadCheck({
+  return {
     id,
     title,
     description,
-    severity: 'high',
-    category: 'compute',
+    severity: 'high' as const,
+    category: 'compute' as const,
     control: 'no_privileged_containers',
     weight: field === 'hostNetwork' ? 6 : 8,
-    frameworks: HOST_NAMESPACE_FRAMEWORKS(cis),
+    frameworks: HOST_ISOLATION_FRAMEWORKS([cis]),
     remediation: {
       text: `Remove ${field}: true from the pod spec (the default is false).`,
       url: GUIDE.podSecurityStandards,
     },
-    evaluate(a) {
-      if (!a.podSpec[field]) return PASS;
-      return failure(`The pod shares the node's ${namespace}`, [
-        { path: `${a.podSpecPath}.${field}`, value: true },
-      ]);
-    },
-  });
+  };
 }
 
-export const hostNetworkCheck = hostNamespaceCheck(
-  'hostNetwork',
-  'network namespace',
-  'k8s-host-network',
-  'Pods do not share the host network',
-  'hostNetwork: true puts the pod in the node network namespace: it sees all node traffic, can bind node ports and bypasses NetworkPolicies.',
-  '5.2.5',
-);
+export const hostNetworkCheck = workloadCheck({
+  ...hostNamespaceMetadata(
+    'hostNetwork',
+    'k8s-host-network',
+    'Pods do not share the host network',
+    'hostNetwork: true puts the pod in the node network namespace: it sees all node traffic, can bind node ports and bypasses NetworkPolicies.',
+    '5.2.5',
+  ),
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
+    if (!a.podSpec.hostNetwork) return PASS;
+    if (isControlled(a, ctx)) return SKIP_CONTROLLED;
+    return new Findings()
+      .add({ path: `${a.podSpecPath}.hostNetwork`, value: true })
+      .fail("The pod shares the node's network namespace");
+  },
+});
 
-export const hostPidCheck = hostNamespaceCheck(
-  'hostPID',
-  'process (PID) namespace',
-  'k8s-host-pid',
-  'Pods do not share the host PID namespace',
-  'hostPID: true lets containers see and signal every process on the node and read their environment, secrets included.',
-  '5.2.3',
-);
+export const hostPidCheck = workloadCheck({
+  ...hostNamespaceMetadata(
+    'hostPID',
+    'k8s-host-pid',
+    'Pods do not share the host PID namespace',
+    'hostPID: true lets containers see and signal every process on the node and read their environment, secrets included.',
+    '5.2.3',
+  ),
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
+    if (!a.podSpec.hostPID) return PASS;
+    if (isControlled(a, ctx)) return SKIP_CONTROLLED;
+    return new Findings()
+      .add({ path: `${a.podSpecPath}.hostPID`, value: true })
+      .fail("The pod shares the node's process (PID) namespace");
+  },
+});
 
-export const hostIpcCheck = hostNamespaceCheck(
-  'hostIPC',
-  'IPC namespace',
-  'k8s-host-ipc',
-  'Pods do not share the host IPC namespace',
-  'hostIPC: true lets containers read and write the shared memory of every process on the node.',
-  '5.2.4',
-);
+export const hostIpcCheck = workloadCheck({
+  ...hostNamespaceMetadata(
+    'hostIPC',
+    'k8s-host-ipc',
+    'Pods do not share the host IPC namespace',
+    'hostIPC: true lets containers read and write the shared memory of every process on the node.',
+    '5.2.4',
+  ),
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
+    if (!a.podSpec.hostIPC) return PASS;
+    if (isControlled(a, ctx)) return SKIP_CONTROLLED;
+    return new Findings()
+      .add({ path: `${a.podSpecPath}.hostIPC`, value: true })
+      .fail("The pod shares the node's IPC namespace");
+  },
+});
 
 export const hostPathVolumeCheck = workloadCheck({
   id: 'k8s-host-path-volume',
@@ -231,32 +210,27 @@ export const hostPathVolumeCheck = workloadCheck({
   category: 'compute',
   control: 'no_privileged_containers',
   weight: 8,
-  frameworks: {
-    'cis-kubernetes': ['5.2.12'],
-    'nist-800-53': ['AC-6', 'CM-7', 'SC-39'],
-    soc2: ['CC6.1', 'CC6.8'],
-    'pci-dss': ['2.2.6'],
-    'iso-27001': ['A.8.2', 'A.8.9'],
-  },
+  frameworks: HOST_ISOLATION_FRAMEWORKS(['5.2.12']),
   remediation: {
     text: 'Replace hostPath volumes with emptyDir, ConfigMap/Secret or PersistentVolumeClaim volumes; node agents that need host files should mount only the exact paths, read-only.',
     url: GUIDE.hostPath,
   },
-  evaluate(a) {
-    let evidence: Evidence[] | undefined;
-    const names: string[] = [];
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
     const volumes = a.podSpec.volumes;
+    let f: Findings | undefined;
     for (let i = 0; i < volumes.length; i++) {
       const hostPath = volumes[i].hostPath;
       if (!hostPath) continue;
-      (evidence ??= []).push({
-        path: `${a.podSpecPath}.volumes[${i}].hostPath.path`,
-        value: hostPath.path,
-      });
-      names.push(`${volumes[i].name} (${hostPath.path ?? 'no path'})`);
+      f = (f ?? new Findings()).add(
+        { path: `${a.podSpecPath}.volumes[${i}].hostPath.path`, value: hostPath.path },
+        `${volumes[i].name} (${hostPath.path ?? 'no path'})`,
+      );
     }
-    if (!evidence) return PASS;
-    return failure(`hostPath volumes: ${listNames(names)}`, evidence);
+    if (!f) return PASS;
+    return isControlled(a, ctx)
+      ? SKIP_CONTROLLED
+      : f.fail(`hostPath volumes: ${listNames(f.names)}`);
   },
 });
 
@@ -281,18 +255,6 @@ const BASELINE_CAPABILITIES = new Set([
   'SYS_CHROOT',
 ]);
 
-const addedCapabilitiesTest: ContainerTest = (_a, c, evidence) => {
-  const add = c.container.securityContext.capabilities.add;
-  for (let i = 0; i < add.length; i++) {
-    if (!BASELINE_CAPABILITIES.has(capabilityName(add[i]))) {
-      evidence.push({
-        path: `${c.path}.securityContext.capabilities.add[${i}]`,
-        value: add[i],
-      });
-    }
-  }
-};
-
 export const addedCapabilitiesCheck = workloadCheck({
   id: 'k8s-dangerous-capabilities',
   title: 'No dangerous capabilities added',
@@ -302,40 +264,36 @@ export const addedCapabilitiesCheck = workloadCheck({
   category: 'compute',
   control: 'no_privileged_containers',
   weight: 8,
-  frameworks: {
-    'cis-kubernetes': ['5.2.8', '5.2.9'],
-    'nist-800-53': ['AC-6', 'CM-7'],
-    soc2: ['CC6.1', 'CC6.8'],
-    'pci-dss': ['2.2.6'],
-    'iso-27001': ['A.8.2', 'A.8.9'],
-  },
+  frameworks: HOST_ISOLATION_FRAMEWORKS(['5.2.8', '5.2.9']),
   remediation: {
     text: 'Remove the capability from securityContext.capabilities.add; if one is really needed (for example NET_BIND_SERVICE), add only that one and drop ALL.',
     url: GUIDE.kernelConstraints,
   },
-  evaluate(a) {
-    const found = eachContainer(a, addedCapabilitiesTest);
-    if (!found) return PASS;
-    const caps = found.evidence.map(e => capabilityName(String(e.value)));
-    return failure(
-      `${listNames([...new Set(caps)])} added to ${listNames(found.names)}`,
-      found.evidence,
-    );
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
+    let f: Findings | undefined;
+    let added: string[] | undefined;
+    for (const c of a.containers) {
+      const add = c.container.securityContext.capabilities.add;
+      for (let i = 0; i < add.length; i++) {
+        const cap = add[i];
+        if (BASELINE_CAPABILITIES.has(cap)) continue; // fast path: written canonically
+        const name = capabilityName(cap);
+        if (BASELINE_CAPABILITIES.has(name)) continue;
+        f = (f ?? new Findings()).container(c, {
+          path: `${c.path}.securityContext.capabilities.add[${i}]`,
+          value: cap,
+        });
+        added ??= [];
+        if (!added.includes(name)) added.push(name);
+      }
+    }
+    if (!f || !added) return PASS;
+    return isControlled(a, ctx)
+      ? SKIP_CONTROLLED
+      : f.fail(`${listNames(added)} added to ${listNames(f.names)}`);
   },
 });
-
-const hostPortTest: ContainerTest = (_a, c, evidence) => {
-  const ports = c.container.ports;
-  for (let i = 0; i < ports.length; i++) {
-    const hostPort = ports[i].hostPort;
-    if (hostPort !== undefined && hostPort !== 0) {
-      evidence.push({
-        path: `${c.path}.ports[${i}].hostPort`,
-        value: hostPort,
-      });
-    }
-  }
-};
 
 export const hostPortCheck = workloadCheck({
   id: 'k8s-host-port',
@@ -357,13 +315,24 @@ export const hostPortCheck = workloadCheck({
     text: 'Remove hostPort from the container ports and expose the pod through a Service instead.',
     url: GUIDE.podSecurityStandards,
   },
-  evaluate(a) {
-    const found = eachContainer(a, hostPortTest);
-    if (!found) return PASS;
-    return failure(
-      `Host ports used by ${listNames(found.names)}`,
-      found.evidence,
-    );
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
+    let f: Findings | undefined;
+    for (const c of a.containers) {
+      const ports = c.container.ports;
+      for (let i = 0; i < ports.length; i++) {
+        const hostPort = ports[i].hostPort;
+        if (hostPort === undefined || hostPort === 0) continue;
+        f = (f ?? new Findings()).container(c, {
+          path: `${c.path}.ports[${i}].hostPort`,
+          value: hostPort,
+        });
+      }
+    }
+    if (!f) return PASS;
+    return isControlled(a, ctx)
+      ? SKIP_CONTROLLED
+      : f.fail(`Host ports used by ${listNames(f.names)}`);
   },
 });
 
@@ -377,16 +346,6 @@ const PSS_FRAMEWORKS = (cis: string[]) => ({
   'pci-dss': ['2.2.6'],
   'iso-27001': ['A.8.9'],
 });
-
-const privilegeEscalationTest: ContainerTest = (_a, c, evidence) => {
-  const value = c.container.securityContext.allowPrivilegeEscalation;
-  if (value !== false) {
-    evidence.push({
-      path: `${c.path}.securityContext.allowPrivilegeEscalation`,
-      value,
-    });
-  }
-};
 
 export const privilegeEscalationCheck = workloadCheck({
   id: 'k8s-allow-privilege-escalation',
@@ -402,14 +361,21 @@ export const privilegeEscalationCheck = workloadCheck({
     text: 'Set securityContext.allowPrivilegeEscalation: false on every container.',
     url: GUIDE.securityContext,
   },
-  evaluate(a) {
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
+    let f: Findings | undefined;
+    for (const c of a.containers) {
+      const value = c.container.securityContext.allowPrivilegeEscalation;
+      if (value === false) continue;
+      f = (f ?? new Findings()).container(c, {
+        path: `${c.path}.securityContext.allowPrivilegeEscalation`,
+        value,
+      });
+    }
+    if (!f) return PASS;
+    if (isControlled(a, ctx)) return SKIP_CONTROLLED;
     if (a.podSpec.os === 'windows') return SKIP_WINDOWS;
-    const found = eachContainer(a, privilegeEscalationTest);
-    if (!found) return PASS;
-    return failure(
-      `Privilege escalation allowed in ${listNames(found.names)}`,
-      found.evidence,
-    );
+    return f.fail(`Privilege escalation allowed in ${listNames(f.names)}`);
   },
 });
 
@@ -427,32 +393,20 @@ export const runAsRootCheck = workloadCheck({
     text: 'Set securityContext.runAsNonRoot: true (and a non-zero runAsUser) on the pod, and build images that run as a non-root USER.',
     url: GUIDE.securityContext,
   },
-  evaluate(a) {
-    if (a.podSpec.os === 'windows') return SKIP_WINDOWS;
-    let evidence: Evidence[] | undefined;
-    let names: string[] | undefined;
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
+    let f: Findings | undefined;
     for (const c of a.containers) {
       const e = rootEvidence(a, c);
-      if (!e) continue;
-      evidence ??= [];
       // A missing pod-level setting is reported once, not once per container.
-      if (!evidence.some(x => x.path === e.path)) evidence.push(e);
-      (names ??= []).push(containerLabel(c));
+      if (e) f = (f ?? new Findings()).container(c, e);
     }
-    if (!evidence || !names) return PASS;
-    return failure(`May run as root: ${listNames(names)}`, evidence);
+    if (!f) return PASS;
+    if (isControlled(a, ctx)) return SKIP_CONTROLLED;
+    if (a.podSpec.os === 'windows') return SKIP_WINDOWS;
+    return f.fail(`May run as root: ${listNames(f.names)}`);
   },
 });
-
-const readOnlyRootTest: ContainerTest = (_a, c, evidence) => {
-  const value = c.container.securityContext.readOnlyRootFilesystem;
-  if (value !== true) {
-    evidence.push({
-      path: `${c.path}.securityContext.readOnlyRootFilesystem`,
-      value,
-    });
-  }
-};
 
 export const readOnlyRootFilesystemCheck = workloadCheck({
   id: 'k8s-read-only-root-filesystem',
@@ -468,14 +422,21 @@ export const readOnlyRootFilesystemCheck = workloadCheck({
     text: 'Set securityContext.readOnlyRootFilesystem: true and mount emptyDir volumes where the application needs to write (for example /tmp).',
     url: GUIDE.securityContext,
   },
-  evaluate(a) {
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
+    let f: Findings | undefined;
+    for (const c of a.containers) {
+      const value = c.container.securityContext.readOnlyRootFilesystem;
+      if (value === true) continue;
+      f = (f ?? new Findings()).container(c, {
+        path: `${c.path}.securityContext.readOnlyRootFilesystem`,
+        value,
+      });
+    }
+    if (!f) return PASS;
+    if (isControlled(a, ctx)) return SKIP_CONTROLLED;
     if (a.podSpec.os === 'windows') return SKIP_WINDOWS;
-    const found = eachContainer(a, readOnlyRootTest);
-    if (!found) return PASS;
-    return failure(
-      `Writable root file system: ${listNames(found.names)}`,
-      found.evidence,
-    );
+    return f.fail(`Writable root file system: ${listNames(f.names)}`);
   },
 });
 
@@ -508,60 +469,50 @@ export const seccompProfileCheck = workloadCheck({
     text: 'Set securityContext.seccompProfile.type: RuntimeDefault on the pod (or Localhost with a reviewed profile).',
     url: GUIDE.seccomp,
   },
-  evaluate(a) {
-    if (a.podSpec.os === 'windows') return SKIP_WINDOWS;
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
     const podType = a.podSpec.securityContext.seccompProfile?.type;
-    const annotations = a.podMetadata.annotations;
-    const podAnnotation = annotations[SECCOMP_POD_ANNOTATION];
-    let evidence: Evidence[] | undefined;
-    let names: string[] | undefined;
+    let f: Findings | undefined;
     for (const c of a.containers) {
       const own = c.container.securityContext.seccompProfile?.type;
-      let e: Evidence | undefined;
       if (own !== undefined) {
-        if (!confining(own)) {
-          e = {
-            path: `${c.path}.securityContext.seccompProfile.type`,
-            value: own,
-          };
-        }
+        if (confining(own)) continue;
+        f = (f ?? new Findings()).container(c, {
+          path: `${c.path}.securityContext.seccompProfile.type`,
+          value: own,
+        });
       } else if (podType !== undefined) {
-        if (!confining(podType)) {
-          e = {
-            path: `${a.podSpecPath}.securityContext.seccompProfile.type`,
-            value: podType,
-          };
-        }
+        if (confining(podType)) continue;
+        f = (f ?? new Findings()).container(c, {
+          path: `${a.podSpecPath}.securityContext.seccompProfile.type`,
+          value: podType,
+        });
       } else {
+        // Before seccompProfile fields (Kubernetes < 1.19), annotations said it.
+        const annotations = a.podMetadata.annotations;
         const legacy =
-          annotations[SECCOMP_CONTAINER_ANNOTATION + c.name] ?? podAnnotation;
-        if (legacy === undefined || !confining(legacy)) {
-          e = {
-            path: `${a.podSpecPath}.securityContext.seccompProfile.type`,
-            value: undefined,
-          };
-        }
+          annotations[SECCOMP_CONTAINER_ANNOTATION + c.name] ??
+          annotations[SECCOMP_POD_ANNOTATION];
+        if (legacy !== undefined && confining(legacy)) continue;
+        f = (f ?? new Findings()).container(c, {
+          path: `${a.podSpecPath}.securityContext.seccompProfile.type`,
+          value: undefined,
+        });
       }
-      if (!e) continue;
-      evidence ??= [];
-      if (!evidence.some(x => x.path === e.path)) evidence.push(e);
-      (names ??= []).push(containerLabel(c));
     }
-    if (!evidence || !names) return PASS;
-    return failure(`No seccomp confinement: ${listNames(names)}`, evidence);
+    if (!f) return PASS;
+    if (isControlled(a, ctx)) return SKIP_CONTROLLED;
+    if (a.podSpec.os === 'windows') return SKIP_WINDOWS;
+    return f.fail(`No seccomp confinement: ${listNames(f.names)}`);
   },
 });
 
-const dropAllTest: ContainerTest = (_a, c, evidence) => {
-  const drop = c.container.securityContext.capabilities.drop;
+function dropsAll(drop: readonly string[]): boolean {
   for (let i = 0; i < drop.length; i++) {
-    if (capabilityName(drop[i]) === 'ALL') return;
+    if (drop[i] === 'ALL' || capabilityName(drop[i]) === 'ALL') return true;
   }
-  evidence.push({
-    path: `${c.path}.securityContext.capabilities.drop`,
-    value: drop.length ? drop : undefined,
-  });
-};
+  return false;
+}
 
 export const dropAllCapabilitiesCheck = workloadCheck({
   id: 'k8s-capabilities-drop-all',
@@ -577,108 +528,145 @@ export const dropAllCapabilitiesCheck = workloadCheck({
     text: 'Add securityContext.capabilities.drop: ["ALL"] to every container (and add back, for example, NET_BIND_SERVICE only if needed).',
     url: GUIDE.securityContext,
   },
-  evaluate(a) {
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
+    let f: Findings | undefined;
+    for (const c of a.containers) {
+      if (dropsAll(c.container.securityContext.capabilities.drop)) continue;
+      const drop = c.container.securityContext.capabilities.drop;
+      f = (f ?? new Findings()).container(c, {
+        path: `${c.path}.securityContext.capabilities.drop`,
+        value: drop.length ? drop : undefined,
+      });
+    }
+    if (!f) return PASS;
+    if (isControlled(a, ctx)) return SKIP_CONTROLLED;
     if (a.podSpec.os === 'windows') return SKIP_WINDOWS;
-    const found = eachContainer(a, dropAllTest);
-    if (!found) return PASS;
-    return failure(
-      `Capabilities not dropped: ${listNames(found.names)}`,
-      found.evidence,
-    );
+    return f.fail(`Capabilities not dropped: ${listNames(f.names)}`);
   },
 });
 
 // ---------------------------------------------------------------------------
-// resource_limits_enforced
+// resource_limits_enforced (ephemeral containers cannot have resources)
 
-const RESOURCE_FRAMEWORKS = {
-  'nist-800-53': ['SC-5', 'SC-6'],
-  soc2: ['A1.1'],
-  'iso-27001': ['A.8.6'],
-};
-
-function resourceCheck(
+function resourceMetadata(
   id: string,
   title: string,
   description: string,
   severity: 'medium' | 'low',
   weight: number,
-  fields: ReadonlyArray<'cpu' | 'memory'>,
-  kind: 'limits' | 'requests',
+  what: string,
 ) {
-  const test: ContainerTest = (_a, c, evidence) => {
-    const { limits, requests } = c.container.resources;
-    for (const field of fields) {
-      // An unset request defaults to the limit.
-      const set =
-        kind === 'limits'
-          ? limits[field] !== undefined
-          : requests[field] !== undefined || limits[field] !== undefined;
-      if (!set) {
-        evidence.push({
-          path: `${c.path}.resources.${kind}.${field}`,
-          value: undefined,
-        });
-      }
-    }
-  };
-  return workloadCheck({
+  return {
     id,
     title,
     description,
     severity,
-    category: 'compute',
+    category: 'compute' as const,
     control: 'resource_limits_enforced',
     weight,
-    frameworks: RESOURCE_FRAMEWORKS,
+    frameworks: {
+      'nist-800-53': ['SC-5', 'SC-6'],
+      soc2: ['A1.1'],
+      'iso-27001': ['A.8.6'],
+    },
     remediation: {
-      text: `Set resources.${kind}.${fields.join(
-        ' and ',
-      )} on every container (init containers included), sized from observed usage.`,
+      text: `Set ${what} on every container (init containers included), sized from observed usage.`,
       url: GUIDE.resources,
     },
-    evaluate(a) {
-      const found = eachContainer(a, test, true);
-      if (!found) return PASS;
-      return failure(
-        `No ${fields.join('/')} ${
-          kind === 'limits' ? 'limit' : 'request'
-        }: ${listNames(found.names)}`,
-        found.evidence,
-      );
-    },
-  });
+  };
 }
 
-export const memoryLimitCheck = resourceCheck(
-  'k8s-memory-limit',
-  'Memory limits set',
-  'A container without a memory limit can exhaust the node memory and get its neighbours OOM-killed.',
-  'medium',
-  6,
-  ['memory'],
-  'limits',
-);
+function missingResource(
+  a: KubernetesWorkloadAttributes,
+  f: Findings,
+  message: string,
+  ctx: Parameters<typeof isControlled>[1],
+) {
+  return isControlled(a, ctx)
+    ? SKIP_CONTROLLED
+    : f.fail(`${message}: ${listNames(f.names)}`);
+}
 
-export const cpuLimitCheck = resourceCheck(
-  'k8s-cpu-limit',
-  'CPU limits set',
-  'A container without a CPU limit can starve the other workloads of its node.',
-  'medium',
-  4,
-  ['cpu'],
-  'limits',
-);
+export const memoryLimitCheck = workloadCheck({
+  ...resourceMetadata(
+    'k8s-memory-limit',
+    'Memory limits set',
+    'A container without a memory limit can exhaust the node memory and get its neighbours OOM-killed.',
+    'medium',
+    6,
+    'resources.limits.memory',
+  ),
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
+    let f: Findings | undefined;
+    for (const c of a.containers) {
+      if (c.group === 'ephemeralContainers') continue;
+      if (c.container.resources.limits.memory !== undefined) continue;
+      f = (f ?? new Findings()).container(c, {
+        path: `${c.path}.resources.limits.memory`,
+        value: undefined,
+      });
+    }
+    return f ? missingResource(a, f, 'No memory limit', ctx) : PASS;
+  },
+});
 
-export const resourceRequestsCheck = resourceCheck(
-  'k8s-resource-requests',
-  'CPU and memory requests set',
-  'Without requests the scheduler cannot place the pod sensibly and it is the first to be evicted under pressure.',
-  'low',
-  3,
-  ['cpu', 'memory'],
-  'requests',
-);
+export const cpuLimitCheck = workloadCheck({
+  ...resourceMetadata(
+    'k8s-cpu-limit',
+    'CPU limits set',
+    'A container without a CPU limit can starve the other workloads of its node.',
+    'medium',
+    4,
+    'resources.limits.cpu',
+  ),
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
+    let f: Findings | undefined;
+    for (const c of a.containers) {
+      if (c.group === 'ephemeralContainers') continue;
+      if (c.container.resources.limits.cpu !== undefined) continue;
+      f = (f ?? new Findings()).container(c, {
+        path: `${c.path}.resources.limits.cpu`,
+        value: undefined,
+      });
+    }
+    return f ? missingResource(a, f, 'No CPU limit', ctx) : PASS;
+  },
+});
+
+export const resourceRequestsCheck = workloadCheck({
+  ...resourceMetadata(
+    'k8s-resource-requests',
+    'CPU and memory requests set',
+    'Without requests the scheduler cannot place the pod sensibly and it is the first to be evicted under pressure. An unset request defaults to the limit.',
+    'low',
+    3,
+    'resources.requests.cpu and resources.requests.memory',
+  ),
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
+    let f: Findings | undefined;
+    for (const c of a.containers) {
+      if (c.group === 'ephemeralContainers') continue;
+      const { limits, requests } = c.container.resources;
+      if (requests.cpu === undefined && limits.cpu === undefined) {
+        f = (f ?? new Findings()).container(c, {
+          path: `${c.path}.resources.requests.cpu`,
+          value: undefined,
+        });
+      }
+      if (requests.memory === undefined && limits.memory === undefined) {
+        f = (f ?? new Findings()).container(c, {
+          path: `${c.path}.resources.requests.memory`,
+          value: undefined,
+        });
+      }
+    }
+    return f ? missingResource(a, f, 'No CPU/memory request', ctx) : PASS;
+  },
+});
 
 // ---------------------------------------------------------------------------
 // images_scanned
@@ -708,12 +696,6 @@ export function unpinnedImageReason(image: string): string | undefined {
   return MUTABLE_TAGS.has(tag.toLowerCase()) ? `mutable tag ${tag}` : undefined;
 }
 
-const imageTagTest: ContainerTest = (_a, c, evidence) => {
-  if (c.image && unpinnedImageReason(c.image) !== undefined) {
-    evidence.push({ path: `${c.path}.image`, value: c.image });
-  }
-};
-
 export const imageTagCheck = workloadCheck({
   id: 'k8s-image-mutable-tag',
   title: 'Images pinned to a version or digest',
@@ -734,13 +716,23 @@ export const imageTagCheck = workloadCheck({
     text: 'Reference images by an immutable version tag or, better, by digest (image@sha256:…), and let a bot propose updates.',
     url: GUIDE.images,
   },
-  evaluate(a) {
-    const found = eachContainer(a, imageTagTest);
-    if (!found) return PASS;
-    return failure(
-      `Unpinned images: ${listNames(found.evidence.map(e => String(e.value)))}`,
-      found.evidence,
-    );
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
+    let f: Findings | undefined;
+    for (const c of a.containers) {
+      // Parsed by the normaliser: a digest pins; a tag pins unless it moves.
+      if (c.imageDigest !== undefined || c.image === '') continue;
+      const tag = c.imageTag;
+      if (tag !== undefined && !MUTABLE_TAGS.has(tag.toLowerCase())) continue;
+      f = (f ?? new Findings()).add(
+        { path: `${c.path}.image`, value: c.image },
+        c.image,
+      );
+    }
+    if (!f) return PASS;
+    return isControlled(a, ctx)
+      ? SKIP_CONTROLLED
+      : f.fail(`Unpinned images: ${listNames(f.names)}`);
   },
 });
 
@@ -767,20 +759,24 @@ export const plainSecretEnvCheck = workloadCheck({
     text: 'Rotate the exposed credential, store it in a Secret (ideally synced from an external secret manager) and reference it with valueFrom.secretKeyRef or a mounted volume.',
     url: GUIDE.secrets,
   },
-  evaluate(a) {
-    let evidence: Evidence[] | undefined;
-    let names: string[] | undefined;
-    const containers = a.containers;
-    for (let i = 0; i < containers.length; i++) {
-      const found = containers[i].plainSecretEnv;
-      if (found.length === 0) continue;
-      for (const env of found) {
-        (evidence ??= []).push({ path: env.path, value: env.redacted });
-        (names ??= []).push(`${env.name} in ${containerLabel(containers[i])}`);
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
+    let f: Findings | undefined;
+    for (const c of a.containers) {
+      const found = c.plainSecretEnv;
+      for (let i = 0; i < found.length; i++) {
+        // The normaliser kept only a redaction marker, never the value.
+        const evidence: Evidence = { path: found[i].path, value: found[i].redacted };
+        f = (f ?? new Findings()).add(
+          evidence,
+          `${found[i].name} in ${containerLabel(c)}`,
+        );
       }
     }
-    if (!evidence || !names) return PASS;
-    return failure(`Plain-text credentials: ${listNames(names)}`, evidence);
+    if (!f) return PASS;
+    return isControlled(a, ctx)
+      ? SKIP_CONTROLLED
+      : f.fail(`Plain-text credentials: ${listNames(f.names)}`);
   },
 });
 
