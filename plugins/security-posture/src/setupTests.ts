@@ -9,3 +9,6 @@ if (!('ResizeObserver' in globalThis)) {
   }
   (globalThis as any).ResizeObserver = ResizeObserverStub;
 }
+
+// Rendering Material Table with many rows is slow on a busy CI machine.
+jest.setTimeout(30_000);

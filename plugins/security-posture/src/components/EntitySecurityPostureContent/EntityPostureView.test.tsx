@@ -13,8 +13,8 @@ import {
   makeHistory,
   makePosture,
   neverScannedPosture,
-} from '../../testUtils/fixtures';
-import { renderWithApis } from '../../testUtils/render';
+} from '../../__testUtils__/fixtures';
+import { renderWithApis } from '../../__testUtils__/render';
 
 const ENTITY = `${BASE}/entities/component/default/payments-api`;
 

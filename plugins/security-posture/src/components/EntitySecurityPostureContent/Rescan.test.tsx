@@ -9,8 +9,8 @@ import {
   componentEntity,
   makeHistory,
   makePosture,
-} from '../../testUtils/fixtures';
-import { renderWithApis } from '../../testUtils/render';
+} from '../../__testUtils__/fixtures';
+import { renderWithApis } from '../../__testUtils__/render';
 
 // Separate file from the permission-denied case: usePermission caches decisions
 // for the lifetime of the module registry.
