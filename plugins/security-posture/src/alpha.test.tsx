@@ -29,9 +29,16 @@ const ENTITY = `${BASE}/entities/component/default/payments-api`;
 
 function render(entity: typeof componentEntity, extensions: any[]) {
   return renderTestApp({
-    extensions: [createTestEntityPage({ entity }), securityPostureApi, ...extensions],
+    extensions: [
+      createTestEntityPage({ entity }),
+      securityPostureApi,
+      ...extensions,
+    ],
     apis: [
-      [discoveryApiRef, mockApis.discovery({ baseUrl: 'http://localhost:7007' })],
+      [
+        discoveryApiRef,
+        mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
+      ],
       [permissionApiRef, mockApis.permission()],
     ],
   });
@@ -45,18 +52,28 @@ describe('security-posture /alpha', () => {
         HttpResponse.json({ items: [], nextCursor: null, totalCount: 0 }),
       ),
       http.get(`${ENTITY}/history`, () => HttpResponse.json(makeHistory(30))),
-      http.get(`${BASE}/teams/default/payments`, () => HttpResponse.json(makeTeam())),
+      http.get(`${BASE}/teams/default/payments`, () =>
+        HttpResponse.json(makeTeam()),
+      ),
     );
   });
 
   it('shows the Security Posture tab on a Component', async () => {
-    render(componentEntity, [securityPostureEntityContent, securityPostureGroupContent]);
-    expect(await screen.findByTestId('posture-score')).toHaveTextContent('89.8%');
+    render(componentEntity, [
+      securityPostureEntityContent,
+      securityPostureGroupContent,
+    ]);
+    expect(await screen.findByTestId('posture-score')).toHaveTextContent(
+      '89.8%',
+    );
     expect(screen.getByText('Categories')).toBeInTheDocument();
   });
 
   it('shows the team view on a Group', async () => {
-    render(groupEntity, [securityPostureEntityContent, securityPostureGroupContent]);
+    render(groupEntity, [
+      securityPostureEntityContent,
+      securityPostureGroupContent,
+    ]);
     expect(
       await screen.findByText('Security posture of Payments'),
     ).toBeInTheDocument();
@@ -75,6 +92,8 @@ describe('security-posture /alpha', () => {
 
   it('shows the overview card on a Component', async () => {
     render(componentEntity, [securityPostureEntityCard]);
-    expect(await screen.findByTestId('posture-card-score')).toHaveTextContent('89.8%');
+    expect(await screen.findByTestId('posture-card-score')).toHaveTextContent(
+      '89.8%',
+    );
   });
 });

@@ -34,10 +34,17 @@ describe('SecurityPostureClient', () => {
   it('sends findings filters and the cursor, and leaves out empty ones', async () => {
     let search = '';
     server.use(
-      http.get(`${BASE}/entities/component/default/x/findings`, ({ request }) => {
-        search = new URL(request.url).search;
-        return HttpResponse.json({ items: [], nextCursor: null, totalCount: 0 });
-      }),
+      http.get(
+        `${BASE}/entities/component/default/x/findings`,
+        ({ request }) => {
+          search = new URL(request.url).search;
+          return HttpResponse.json({
+            items: [],
+            nextCursor: null,
+            totalCount: 0,
+          });
+        },
+      ),
     );
     await client.getFindings(
       { kind: 'component', namespace: 'default', name: 'x' },
@@ -55,14 +62,20 @@ describe('SecurityPostureClient', () => {
   ])('reads history sent as %s', async (_name, wrap) => {
     let from = '';
     server.use(
-      http.get(`${BASE}/entities/component/default/x/history`, ({ request }) => {
-        from = new URL(request.url).searchParams.get('from')!;
-        return HttpResponse.json(wrap(makeHistory(30)) as any);
-      }),
+      http.get(
+        `${BASE}/entities/component/default/x/history`,
+        ({ request }) => {
+          from = new URL(request.url).searchParams.get('from')!;
+          return HttpResponse.json(wrap(makeHistory(30)) as any);
+        },
+      ),
     );
     const points = await client.getHistory(
       { kind: 'component', namespace: 'default', name: 'x' },
-      { from: new Date('2024-01-01T00:00:00Z'), to: new Date('2024-01-31T00:00:00Z') },
+      {
+        from: new Date('2024-01-01T00:00:00Z'),
+        to: new Date('2024-01-31T00:00:00Z'),
+      },
     );
     expect(points).toHaveLength(3);
     expect(from).toBe('2024-01-01T00:00:00.000Z');

@@ -18,10 +18,13 @@ describe('csv', () => {
 
   it('writes a header row and CRLF line ends', () => {
     expect(
-      toCsv([{ a: 1, b: 'x' }], [
-        { header: 'A', value: r => r.a },
-        { header: 'B', value: r => r.b },
-      ]),
+      toCsv(
+        [{ a: 1, b: 'x' }],
+        [
+          { header: 'A', value: r => r.a },
+          { header: 'B', value: r => r.b },
+        ],
+      ),
     ).toBe('A,B\r\n1,x\r\n');
   });
 });

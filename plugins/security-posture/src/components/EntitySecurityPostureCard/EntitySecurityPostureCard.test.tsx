@@ -23,27 +23,44 @@ describe('EntitySecurityPostureCard', () => {
         return HttpResponse.json({});
       }),
     );
-    await renderWithApis(<EntitySecurityPostureCard />, { entity: componentEntity });
+    await renderWithApis(<EntitySecurityPostureCard />, {
+      entity: componentEntity,
+    });
     expect(await screen.findByRole('progressbar')).toBeInTheDocument();
   });
 
   it('shows score, grade, trend, weakest category and links to the tab', async () => {
     server.use(http.get(ENTITY, () => HttpResponse.json(makePosture())));
-    await renderWithApis(<EntitySecurityPostureCard />, { entity: componentEntity });
-    expect(await screen.findByTestId('posture-card-score')).toHaveTextContent('89.8%');
-    expect(screen.getByRole('img', { name: 'Grade B, 89.8%' })).toBeInTheDocument();
-    expect(screen.getByLabelText('improved +2.5 pts over 7 days')).toBeInTheDocument();
+    await renderWithApis(<EntitySecurityPostureCard />, {
+      entity: componentEntity,
+    });
+    expect(await screen.findByTestId('posture-card-score')).toHaveTextContent(
+      '89.8%',
+    );
+    expect(
+      screen.getByRole('img', { name: 'Grade B, 89.8%' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByLabelText('improved +2.5 pts over 7 days'),
+    ).toBeInTheDocument();
     // data 26/33 = 78.8% is below network 26/32 = 81.3%
     expect(screen.getByText('Weakest: Data 26/33')).toBeInTheDocument();
     expect(screen.getByText('1 critical · 1 medium')).toBeInTheDocument();
     expect(
       screen.getByRole('link', { name: /View security posture/ }),
-    ).toHaveAttribute('href', '/catalog/default/component/payments-api/security-posture');
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/payments-api/security-posture',
+    );
   });
 
   it('says when the entity was never scanned', async () => {
-    server.use(http.get(ENTITY, () => HttpResponse.json(neverScannedPosture())));
-    await renderWithApis(<EntitySecurityPostureCard />, { entity: componentEntity });
+    server.use(
+      http.get(ENTITY, () => HttpResponse.json(neverScannedPosture())),
+    );
+    await renderWithApis(<EntitySecurityPostureCard />, {
+      entity: componentEntity,
+    });
     expect(await screen.findByText(/Not scanned yet\./)).toBeInTheDocument();
     expect(screen.queryByTestId('posture-card-score')).not.toBeInTheDocument();
   });
@@ -54,7 +71,9 @@ describe('EntitySecurityPostureCard', () => {
         HttpResponse.json(makePosture({ status: 'partial', coverage: 0.5 })),
       ),
     );
-    await renderWithApis(<EntitySecurityPostureCard />, { entity: componentEntity });
+    await renderWithApis(<EntitySecurityPostureCard />, {
+      entity: componentEntity,
+    });
     expect(
       await screen.findByText('114/127 points · coverage 50% · partial'),
     ).toBeInTheDocument();
@@ -69,7 +88,9 @@ describe('EntitySecurityPostureCard', () => {
         ),
       ),
     );
-    await renderWithApis(<EntitySecurityPostureCard />, { entity: componentEntity });
+    await renderWithApis(<EntitySecurityPostureCard />, {
+      entity: componentEntity,
+    });
     expect(
       await screen.findByText(/Could not load the security posture/),
     ).toBeInTheDocument();

@@ -18,22 +18,38 @@ describe('GroupSecurityPostureContent', () => {
         return HttpResponse.json({});
       }),
     );
-    await renderWithApis(<GroupSecurityPostureContent />, { entity: groupEntity });
+    await renderWithApis(<GroupSecurityPostureContent />, {
+      entity: groupEntity,
+    });
     expect(await screen.findByRole('progressbar')).toBeInTheDocument();
   });
 
   it("shows the team's score, trend, entities ranked, sub-teams and worst findings", async () => {
     server.use(http.get(TEAM, () => HttpResponse.json(makeTeam())));
-    await renderWithApis(<GroupSecurityPostureContent />, { entity: groupEntity });
+    await renderWithApis(<GroupSecurityPostureContent />, {
+      entity: groupEntity,
+    });
 
-    expect(await screen.findByText('Security posture of Payments')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Security posture of Payments'),
+    ).toBeInTheDocument();
     expect(screen.getByTestId('posture-score')).toHaveTextContent('75.0%');
-    expect(screen.getByRole('img', { name: 'Grade C, 75.0%' })).toBeInTheDocument();
-    expect(screen.getByLabelText('worsened −3.0 pts over 7 days')).toBeInTheDocument();
-    expect(screen.getByText(/1 with partial, stale or no results/)).toBeInTheDocument();
-    expect(screen.getByText(/ownership: 40 of 50 resources attributed/)).toBeInTheDocument();
+    expect(
+      screen.getByRole('img', { name: 'Grade C, 75.0%' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByLabelText('worsened −3.0 pts over 7 days'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/1 with partial, stale or no results/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/ownership: 40 of 50 resources attributed/),
+    ).toBeInTheDocument();
 
-    const entities = screen.getByText('Entities (2), worst first').closest('div[class*="MuiPaper"]') as HTMLElement;
+    const entities = screen
+      .getByText('Entities (2), worst first')
+      .closest('div[class*="MuiPaper"]') as HTMLElement;
     const rows = within(entities).getAllByRole('row').slice(1);
     expect(rows[0]).toHaveTextContent('Ledger service');
     expect(rows[0]).toHaveTextContent('50.0%');
@@ -47,7 +63,9 @@ describe('GroupSecurityPostureContent', () => {
     expect(screen.getByText('Worst open findings')).toBeInTheDocument();
     expect(screen.getByText('10 days')).toBeInTheDocument();
     expect(
-      screen.getByRole('link', { name: /^Remediation guide for Privileged container/ }),
+      screen.getByRole('link', {
+        name: /^Remediation guide for Privileged container/,
+      }),
     ).toHaveAttribute(
       'href',
       'https://kubernetes.io/docs/concepts/security/pod-security-standards/',
@@ -67,7 +85,9 @@ describe('GroupSecurityPostureContent', () => {
         ),
       ),
     );
-    await renderWithApis(<GroupSecurityPostureContent />, { entity: groupEntity });
+    await renderWithApis(<GroupSecurityPostureContent />, {
+      entity: groupEntity,
+    });
     expect(
       await screen.findByText(/No entity owned by this team or its sub-teams/),
     ).toBeInTheDocument();
@@ -79,8 +99,12 @@ describe('GroupSecurityPostureContent', () => {
         HttpResponse.json(makeTeam({ subTeams: [], worstFindings: [] })),
       ),
     );
-    await renderWithApis(<GroupSecurityPostureContent />, { entity: groupEntity });
-    expect(await screen.findByText('This team has no sub-teams.')).toBeInTheDocument();
+    await renderWithApis(<GroupSecurityPostureContent />, {
+      entity: groupEntity,
+    });
+    expect(
+      await screen.findByText('This team has no sub-teams.'),
+    ).toBeInTheDocument();
     expect(
       screen.getByText("No open findings across the team's entities."),
     ).toBeInTheDocument();
@@ -95,7 +119,9 @@ describe('GroupSecurityPostureContent', () => {
         ),
       ),
     );
-    await renderWithApis(<GroupSecurityPostureContent />, { entity: groupEntity });
+    await renderWithApis(<GroupSecurityPostureContent />, {
+      entity: groupEntity,
+    });
     expect(
       await screen.findByText(/Could not load the team's security posture/),
     ).toBeInTheDocument();

@@ -66,21 +66,31 @@ describe('SecurityPosturePage', () => {
     const rows = within(board).getAllByRole('row').slice(1);
     expect(rows[0]).toHaveTextContent('Security');
     expect(rows[0]).toHaveTextContent('95.0%');
-    expect(within(rows[0]).getByLabelText('improved +1.5 pts over 7 days')).toBeInTheDocument();
-    expect(within(rows[0]).getByLabelText('improved +3.0 pts over 30 days')).toBeInTheDocument();
+    expect(
+      within(rows[0]).getByLabelText('improved +1.5 pts over 7 days'),
+    ).toBeInTheDocument();
+    expect(
+      within(rows[0]).getByLabelText('improved +3.0 pts over 30 days'),
+    ).toBeInTheDocument();
     expect(rows[1]).toHaveTextContent('75.0%');
-    expect(within(rows[1]).getByLabelText('worsened −3.0 pts over 7 days')).toBeInTheDocument();
+    expect(
+      within(rows[1]).getByLabelText('worsened −3.0 pts over 7 days'),
+    ).toBeInTheDocument();
     expect(within(rows[1]).getByText('7')).toBeInTheDocument();
     expect(limit).toBe('500');
 
-    await userEvent.click(screen.getByRole('button', { name: 'Export leaderboard (CSV)' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Export leaderboard (CSV)' }),
+    );
     expect(downloads.names).toEqual(['security-posture-leaderboard.csv']);
     const csv = await downloads.blobs[0].text();
     const lines = csv.trim().split('\r\n');
     expect(lines[0]).toBe(
       'rank,team,title,score %,earned,possible,score with exemptions %,change 7d (pts),change 30d (pts),entities,critical,high,medium,low',
     );
-    expect(lines[1]).toBe('1,group:default/security,Security,95,95,100,95,1.5,3,3,0,0,1,2');
+    expect(lines[1]).toBe(
+      '1,group:default/security,Security,95,95,100,95,1.5,3,3,0,0,1,2',
+    );
     // quotes and commas in titles are escaped
     expect(lines[2]).toBe(
       '2,group:default/payments,"Payments, ""core"" & risk",75,150,200,77.5,-3,4,7,2,3,4,0',
@@ -90,7 +100,11 @@ describe('SecurityPosturePage', () => {
   it('says when there are no scores yet', async () => {
     server.use(
       http.get(`${BASE}/leaderboard`, () =>
-        HttpResponse.json({ teams: [], entities: [], generatedAt: new Date().toISOString() }),
+        HttpResponse.json({
+          teams: [],
+          entities: [],
+          generatedAt: new Date().toISOString(),
+        }),
       ),
     );
     await renderWithApis(<SecurityPosturePage />);
@@ -107,20 +121,29 @@ describe('SecurityPosturePage', () => {
       ),
     );
     await renderWithApis(<SecurityPosturePage />);
-    expect(await screen.findByText(/Could not load the leaderboard/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Could not load the leaderboard/),
+    ).toBeInTheDocument();
   });
 
   it('shows ownership coverage per team and pages through unowned resources', async () => {
     const cursors: Array<string | null> = [];
     server.use(
-      http.get(`${BASE}/leaderboard`, () => HttpResponse.json(makeLeaderboard())),
+      http.get(`${BASE}/leaderboard`, () =>
+        HttpResponse.json(makeLeaderboard()),
+      ),
       http.get(`${BASE}/ownership`, ({ request }) => {
         const cursor = new URL(request.url).searchParams.get('cursor');
         cursors.push(cursor);
         const report = makeOwnership();
         if (cursor === 'c2') {
           report.unowned.items = [
-            { ...report.unowned.items[0], uid: 'x', name: 'orphan-queue', kind: 'SQSQueue' },
+            {
+              ...report.unowned.items[0],
+              uid: 'x',
+              name: 'orphan-queue',
+              kind: 'SQSQueue',
+            },
           ];
           report.unowned.nextCursor = null;
         }
@@ -128,12 +151,18 @@ describe('SecurityPosturePage', () => {
       }),
     );
     await renderWithApis(<SecurityPosturePage />);
-    await userEvent.click(await screen.findByRole('tab', { name: 'Ownership' }));
-    expect(await screen.findByText('Unowned resources (51)')).toBeInTheDocument();
+    await userEvent.click(
+      await screen.findByRole('tab', { name: 'Ownership' }),
+    );
+    expect(
+      await screen.findByText('Unowned resources (51)'),
+    ).toBeInTheDocument();
     expect(screen.getByText('legacy-exports')).toBeInTheDocument();
     expect(screen.getByText('40 of 50')).toBeInTheDocument();
     expect(
-      screen.getByRole('progressbar', { name: 'Ownership coverage of Payments' }),
+      screen.getByRole('progressbar', {
+        name: 'Ownership coverage of Payments',
+      }),
     ).toHaveAttribute('aria-valuenow', '80');
     expect(screen.getByText('1–1 of 51')).toBeInTheDocument();
 
@@ -144,7 +173,9 @@ describe('SecurityPosturePage', () => {
 
   it('shows an empty ownership report', async () => {
     server.use(
-      http.get(`${BASE}/leaderboard`, () => HttpResponse.json(makeLeaderboard())),
+      http.get(`${BASE}/leaderboard`, () =>
+        HttpResponse.json(makeLeaderboard()),
+      ),
       http.get(`${BASE}/ownership`, () =>
         HttpResponse.json({
           unowned: { items: [], nextCursor: null, totalCount: 0 },
@@ -153,7 +184,9 @@ describe('SecurityPosturePage', () => {
       ),
     );
     await renderWithApis(<SecurityPosturePage />);
-    await userEvent.click(await screen.findByRole('tab', { name: 'Ownership' }));
+    await userEvent.click(
+      await screen.findByRole('tab', { name: 'Ownership' }),
+    );
     expect(
       await screen.findByText(
         'Every resource the providers saw is owned by a catalog entity.',
@@ -165,7 +198,9 @@ describe('SecurityPosturePage', () => {
   it('shows the share of passing framework controls for a team', async () => {
     const teams: string[] = [];
     server.use(
-      http.get(`${BASE}/leaderboard`, () => HttpResponse.json(makeLeaderboard())),
+      http.get(`${BASE}/leaderboard`, () =>
+        HttpResponse.json(makeLeaderboard()),
+      ),
       http.get(`${BASE}/checks`, () => HttpResponse.json(makeChecks())),
       http.get(`${BASE}/teams/default/:name`, ({ params }) => {
         teams.push(params.name as string);
@@ -178,11 +213,15 @@ describe('SecurityPosturePage', () => {
       }),
     );
     await renderWithApis(<SecurityPosturePage />);
-    await userEvent.click(await screen.findByRole('tab', { name: 'Frameworks' }));
+    await userEvent.click(
+      await screen.findByRole('tab', { name: 'Frameworks' }),
+    );
 
     // first team of the leaderboard by default: all 3 NIST controls pass
     expect(
-      await screen.findByRole('progressbar', { name: 'NIST SP 800-53: passing controls' }),
+      await screen.findByRole('progressbar', {
+        name: 'NIST SP 800-53: passing controls',
+      }),
     ).toHaveAttribute('aria-valuenow', '100');
 
     await userEvent.click(screen.getByRole('button', { name: /^Team/ }));
@@ -192,7 +231,9 @@ describe('SecurityPosturePage', () => {
     // AC-6 and CM-7 fail (mapped from the privileged-container check): 1 of 3
     await waitFor(() =>
       expect(
-        screen.getByRole('progressbar', { name: 'NIST SP 800-53: passing controls' }),
+        screen.getByRole('progressbar', {
+          name: 'NIST SP 800-53: passing controls',
+        }),
       ).toHaveAttribute('aria-valuenow', '33'),
     );
     expect(screen.getByText('AC-6, CM-7')).toBeInTheDocument();
