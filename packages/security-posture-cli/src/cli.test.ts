@@ -179,16 +179,30 @@ describe('security-posture scan', () => {
   });
 
   it('gates on --fail-under and --fail-on', async () => {
-    expect((await run(['scan', GOOD, '--fail-under', '101'])).code).toBe(1);
-    expect((await run(['scan', GOOD, '--fail-under', '0'])).code).toBe(0);
-    expect((await run(['scan', GOOD, '--fail-under', '100'])).code).toBe(0);
-    const under = await run(['scan', BAD, '--fail-under', '50']);
+    const [over, zero, hundred, under, critical, low] = await Promise.all([
+      run(['scan', GOOD, '--fail-under', '101']),
+      run(['scan', GOOD, '--fail-under', '0']),
+      run(['scan', GOOD, '--fail-under', '100']),
+      run(['scan', BAD, '--fail-under', '50']),
+      run(['scan', BAD, '--fail-on', 'critical']),
+      run(['scan', GOOD, '--fail-on', 'low']),
+    ]);
+    expect(over.code).toBe(1);
+    expect(over.stdout).toContain(
+      'Gate failed: score 100% is below --fail-under 101%',
+    );
+    expect(zero.code).toBe(0);
+    expect(zero.stdout).toContain('Gate passed.');
+    expect(hundred.code).toBe(0);
     expect(under.code).toBe(1);
     expect(under.stdout).toMatch(
       /Gate failed: score \d+(\.\d)?% is below --fail-under 50%/,
     );
-    expect((await run(['scan', BAD, '--fail-on', 'critical'])).code).toBe(1);
-    expect((await run(['scan', GOOD, '--fail-on', 'low'])).code).toBe(0);
+    expect(critical.code).toBe(1);
+    expect(critical.stdout).toMatch(
+      /\d+ failing finding\(s\) at or above severity critical/,
+    );
+    expect(low.code).toBe(0);
   });
 
   it('writes valid SARIF 2.1.0 with rules, locations and fingerprints', async () => {
@@ -227,8 +241,12 @@ describe('security-posture scan', () => {
   });
 
   it('never prints secret values', async () => {
-    for (const format of ['table', 'json', 'sarif']) {
-      const r = await run(['scan', BAD, '--format', format]);
+    const runs = await Promise.all(
+      ['table', 'json', 'sarif'].map(format =>
+        run(['scan', BAD, '--format', format]),
+      ),
+    );
+    for (const r of runs) {
       expect(r.stdout).toContain('DB_PASSWORD');
       expect(r.stdout).not.toContain('S3cr3t-Passw0rd!');
     }
@@ -481,6 +499,89 @@ describe('security-posture scan', () => {
     });
   });
 
+  describe('--policy', () => {
+    let dir: string;
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'sp-cli-policy-'));
+      writeFileSync(
+        join(dir, 'replicas.yaml'),
+        `apiVersion: security-posture.backstage.io/v1alpha1
+kind: CustomCheck
+metadata:
+  name: team-min-replicas
+spec:
+  title: At least two replicas
+  description: Deployments run at least two replicas.
+  severity: low
+  control: resource_limits_enforced
+  remediation:
+    text: Set spec.replicas to 2 or more.
+    url: https://runbooks.example.com/replicas
+  match:
+    kinds: [Deployment]
+  validations:
+    - expression: "has(object.spec.replicas) && object.spec.replicas >= 2"
+      message: fewer than two replicas
+`,
+      );
+      writeFileSync(
+        join(dir, 'require-team-label.yaml'),
+        `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: require-team-label
+  annotations:
+    policies.kyverno.io/title: Require a team label
+    policies.kyverno.io/severity: medium
+spec:
+  rules:
+    - name: check-team
+      match:
+        any:
+          - resources:
+              kinds: [Service]
+      validate:
+        message: "The label team is required."
+        pattern:
+          metadata:
+            labels:
+              team: "?*"
+`,
+      );
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('adds CEL custom checks and Kyverno policies to the scan', async () => {
+      const without = await json(['scan', BAD]);
+      const { code, report } = await json(['scan', BAD, '--policy', dir]);
+      expect(code).toBe(0);
+      expect(report.errors).toEqual([]);
+      const ids = (r: any) => r.findings.map((f: any) => f.checkId);
+      expect(ids(without.report)).not.toContain('team-min-replicas');
+      const replicas = report.findings.find(
+        (f: any) => f.checkId === 'team-min-replicas',
+      );
+      expect(replicas).toMatchObject({
+        status: 'fail',
+        severity: 'low',
+        control: 'resource_limits_enforced',
+        resource: { kind: 'Deployment', name: 'web' },
+        remediation: { url: 'https://runbooks.example.com/replicas' },
+      });
+      const kyverno = report.findings.filter((f: any) =>
+        /require-team-label/.test(f.checkId),
+      );
+      expect(kyverno.map((f: any) => f.resource.name)).toEqual(['orders-db']);
+      expect(report.modelVersion).not.toBe(without.report.modelVersion);
+    });
+
+    it('rejects a policy path that does not exist', async () => {
+      const r = await run(['scan', BAD, '--policy', join(dir, 'nope')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('policy path does not exist');
+    });
+  });
+
   it('resolves paths against the directory it is run from', async () => {
     const r = await json(
       ['scan', 'k8s-bad'],
@@ -488,5 +589,102 @@ describe('security-posture scan', () => {
     );
     expect(r.code).toBe(0);
     expect(r.report.findings[0].resource.source).toMatch(/^k8s-bad\//);
+  });
+});
+
+describe('security-posture test', () => {
+  const REPO = resolve(PACKAGE_DIR, '../..');
+  const POD_SECURITY = resolve(
+    REPO,
+    '../shared/conformance/kyverno-policies/pod-security/baseline/disallow-privileged-containers',
+  );
+
+  it('runs Kyverno test suites and ends with the summary line', async () => {
+    const r = await run(['test', POD_SECURITY]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').pop()).toMatch(
+      /^[1-9]\d* passed, 0 failed$/,
+    );
+  });
+
+  it('exits with 1 and explains rows that disagree', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sp-cli-test-'));
+    try {
+      writeFileSync(
+        join(dir, 'policy.yaml'),
+        `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: require-team
+spec:
+  rules:
+    - name: team-label
+      match:
+        any:
+          - resources:
+              kinds: [Pod]
+      validate:
+        message: team label required
+        pattern:
+          metadata:
+            labels:
+              team: "?*"
+`,
+      );
+      writeFileSync(
+        join(dir, 'resource.yaml'),
+        `apiVersion: v1
+kind: Pod
+metadata:
+  name: labelled
+  labels: {team: a}
+spec:
+  containers: [{name: c, image: busybox:1.36}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: unlabelled
+spec:
+  containers: [{name: c, image: busybox:1.36}]
+`,
+      );
+      writeFileSync(
+        join(dir, 'kyverno-test.yaml'),
+        `apiVersion: cli.kyverno.io/v1alpha1
+kind: Test
+metadata:
+  name: require-team
+policies: [policy.yaml]
+resources: [resource.yaml]
+results:
+  - policy: require-team
+    rule: team-label
+    kind: Pod
+    resources: [labelled]
+    result: pass
+  - policy: require-team
+    rule: team-label
+    kind: Pod
+    resources: [unlabelled]
+    result: pass
+`,
+      );
+      const r = await run(['test', dir]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(
+        /FAIL .*require-team\/team-label on Pod\/unlabelled: expected pass, got fail/,
+      );
+      expect(r.stdout.trim().split('\n').pop()).toBe('1 passed, 1 failed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exits with 2 when there is nothing to test', async () => {
+    expect((await run(['test', 'does/not/exist'])).code).toBe(2);
+    const empty = await run(['test', GOOD]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('no kyverno-test.yaml found');
   });
 });

@@ -89,6 +89,7 @@ async function loadExemptions(paths: string[]): Promise<Exemption[]> {
 async function loadPolicies(
   dirs: string[],
   errors: ReportError[],
+  warnings: ReportError[],
 ): Promise<CheckDefinition[]> {
   const checks: CheckDefinition[] = [];
   for (const dir of dirs) {
@@ -98,8 +99,12 @@ async function loadPolicies(
       throw new UsageError(`policy path does not exist: ${dir}`);
     }
     const loaded = await loadPolicyDirectory(dir);
+    if (loaded.files === 0 && loaded.errors.length === 0) {
+      throw new UsageError(`no policy files (.yaml, .yml, .json) under ${dir}`);
+    }
     checks.push(...loaded.checks);
     errors.push(...loaded.errors);
+    warnings.push(...loaded.warnings);
   }
   return checks;
 }
@@ -163,9 +168,10 @@ export async function runScan(
     );
   }
   const errors: ReportError[] = [];
+  const warnings: ReportError[] = [];
   const config = await loadConfig(options.config);
   const exemptions = await loadExemptions(options.exemptions);
-  const policyChecks = await loadPolicies(options.policy, errors);
+  const policyChecks = await loadPolicies(options.policy, errors, warnings);
 
   let engine;
   try {
@@ -181,12 +187,14 @@ export async function runScan(
   const unique = uniqueResourceIds();
   const documentLines = new Map<string, number[]>();
   let files = 0;
+  let ignored = 0;
   let readable = 0;
   let sourceFailed = false;
   for await (const file of scanPaths(paths, {
     normalizers: defaultNormalizers,
   })) {
     files++;
+    ignored += file.ignored;
     if (!file.errors.some(e => e.unreadable) || file.resources.length > 0) {
       readable++;
     }
@@ -213,7 +221,9 @@ export async function runScan(
     assessment,
     checks: engine.checks,
     errors,
+    warnings,
     files,
+    ignored,
     resources: resources.length,
     documentLines,
     cwd: io.cwd,
@@ -233,6 +243,13 @@ export async function runScan(
     await fs.writeFile(options.output, text);
   } else {
     io.stdout(text);
+  }
+  if (warnings.length > 0 && options.format === 'table') {
+    io.stderr(
+      `\n${warnings.length} policy warning(s):\n${warnings
+        .map(w => `  ${w.source}: ${w.message}`)
+        .join('\n')}\n`,
+    );
   }
   if (errors.length > 0) {
     if (options.format === 'table') {

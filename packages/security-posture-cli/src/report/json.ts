@@ -40,8 +40,11 @@ export interface JsonReport {
   }>;
   findings: JsonFinding[];
   errors: ReportError[];
+  warnings: ReportError[];
   summary: {
     files: number;
+    /** Documents skipped on purpose: Backstage catalog entities, policies, tests. */
+    ignoredDocuments: number;
     resources: number;
     evaluations: number;
     failing: Record<Finding['severity'], number>;
@@ -153,8 +156,10 @@ export function buildJsonReport(input: ScanReportInput): JsonReport {
     pointsToGain: s.pointsToGain,
     findings: assessment.findings.map(toJsonFinding),
     errors: input.errors,
+    warnings: input.warnings,
     summary: {
       files: input.files,
+      ignoredDocuments: input.ignored,
       resources: input.resources,
       evaluations: assessment.evaluations,
       failing,

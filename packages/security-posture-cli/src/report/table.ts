@@ -123,7 +123,13 @@ export function renderTable(input: ScanReportInput, style: Style): string {
   }
   out.push(
     style.dim(
-      `${input.files} file(s), ${input.resources} resource(s), ${assessment.evaluations} check evaluation(s) · scoring model ${assessment.modelVersion}`,
+      `${input.files} file(s), ${input.resources} resource(s), ${
+        assessment.evaluations
+      } check evaluation(s)${
+        input.ignored > 0
+          ? `, ${input.ignored} non-resource document(s) skipped (catalog entities, policies)`
+          : ''
+      } · scoring model ${assessment.modelVersion}`,
     ),
   );
   out.push('');

@@ -16,8 +16,12 @@ export interface ScanReportInput {
   /** The enabled checks the scan ran (for SARIF rules). */
   checks: readonly CheckDefinition[];
   errors: ReportError[];
+  /** Policies that load but use something deprecated or not evaluated. */
+  warnings: ReportError[];
   /** Files read, and resources found. */
   files: number;
+  /** Documents skipped on purpose (Backstage entities, policies, tests). */
+  ignored: number;
   resources: number;
   /** 1-based start line of each document, per file (for SARIF regions). */
   documentLines: ReadonlyMap<string, readonly number[]>;

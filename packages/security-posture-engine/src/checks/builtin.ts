@@ -1,4 +1,5 @@
 import type { CheckDefinition } from '../model/check';
+import { AWS_CHECKS } from '../aws';
 import { KUBERNETES_CHECKS } from '../kubernetes';
 import { PSS_CHECKS } from '../policy/pss';
 
@@ -8,5 +9,6 @@ import { PSS_CHECKS } from '../policy/pss';
  */
 export const BUILTIN_CHECKS: readonly CheckDefinition[] = Object.freeze([
   ...KUBERNETES_CHECKS,
+  ...AWS_CHECKS,
   ...PSS_CHECKS,
 ]);

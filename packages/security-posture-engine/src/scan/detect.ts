@@ -1,6 +1,31 @@
+/**
+ * API groups of documents that describe tooling rather than resources, found next
+ * to manifests in repositories: Backstage catalog entities and templates, Kyverno
+ * policies and CLI tests, this product's custom checks and exemptions. Skipped
+ * without an error.
+ */
+export const NON_RESOURCE_API_GROUPS: readonly string[] = [
+  'backstage.io',
+  'scaffolder.backstage.io',
+  'security-posture.backstage.io',
+  'kyverno.io',
+  'cli.kyverno.io',
+  'policies.kyverno.io',
+  'wgpolicyk8s.io',
+];
+
+/** Whether an object is a Backstage entity, a policy or another non-resource document. */
+export function isNonResourceDocument(value: unknown): boolean {
+  if (!isRecord(value) || typeof value.apiVersion !== 'string') return false;
+  const slash = value.apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : value.apiVersion.slice(0, slash);
+  return NON_RESOURCE_API_GROUPS.includes(group);
+}
+
 /** What a parsed document turned out to be. */
 export type DetectedDocument =
   | { kind: 'kubernetes'; objects: unknown[]; isList: boolean }
+  | { kind: 'ignored' }
   | { kind: 'terraform'; format: 'terraform-plan' | 'terraform-state' }
   | { kind: 'aws-config'; items: unknown[] }
   | { kind: 'empty' }
@@ -48,22 +73,28 @@ function listUnder(
   return undefined;
 }
 
-/** `terraform show -json` output of a plan or a state. */
+/**
+ * `terraform show -json` output of a plan (`planned_values`, `resource_changes`, or
+ * `configuration` with `format_version`) or of a state (`values` holding
+ * `root_module`/`outputs`, with `format_version` or `terraform_version`).
+ */
 export function terraformFormat(
   value: unknown,
 ): 'terraform-plan' | 'terraform-state' | undefined {
-  if (!isRecord(value) || typeof value.format_version !== 'string') {
-    return undefined;
-  }
+  if (!isRecord(value)) return undefined;
   if (
     'planned_values' in value ||
     'resource_changes' in value ||
-    'prior_state' in value ||
-    'configuration' in value
+    ('configuration' in value && 'format_version' in value)
   ) {
     return 'terraform-plan';
   }
-  if ('values' in value || 'terraform_version' in value) {
+  const values = value.values;
+  if (
+    isRecord(values) &&
+    ('root_module' in values || 'outputs' in values) &&
+    ('format_version' in value || 'terraform_version' in value)
+  ) {
     return 'terraform-state';
   }
   return undefined;
@@ -126,12 +157,22 @@ export function detectDocument(value: unknown): DetectedDocument {
       reason: `expected an object, got ${describeValue(value)}`,
     };
   }
+  if (isNonResourceDocument(value)) return { kind: 'ignored' };
   if (isKubernetesObject(value)) {
     return {
       kind: 'kubernetes',
       objects: [value],
       isList: String(value.kind).endsWith('List'),
     };
+  }
+  if (
+    typeof value.format_version === 'string' &&
+    Object.keys(value).every(
+      k => k === 'format_version' || k === 'terraform_version',
+    )
+  ) {
+    // `terraform show -json` of an empty state
+    return { kind: 'empty' };
   }
   const tf = terraformFormat(value);
   if (tf) return { kind: 'terraform', format: tf };

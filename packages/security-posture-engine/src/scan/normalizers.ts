@@ -1,6 +1,5 @@
-import { normalizeAwsConfigItems } from '../aws/config/normalize';
-import { normalizeTerraformJson } from '../aws/terraform/normalize';
-import { normalizeKubernetesObjects } from '../kubernetes/normalize';
+import { normalizeAwsConfigItems, normalizeTerraformJson } from '../aws';
+import { normalizeKubernetesObjects } from '../kubernetes';
 import type { Normalizers } from './scan';
 
 /** The built-in normalisers: Kubernetes objects, Terraform JSON, AWS Config items. */

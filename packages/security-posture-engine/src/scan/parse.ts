@@ -30,6 +30,8 @@ export interface ParsedDocument {
   line: number;
   /** Size of the document in bytes (characters for YAML text). */
   bytes: number;
+  /** Character offset of the document in the text (YAML). */
+  offset?: number;
   value?: unknown;
   /** Set when the document could not be read; `value` is then absent. */
   error?: string;
@@ -260,16 +262,18 @@ export function* parseYamlDocuments(
     } else if (cstDepth(token.value, limits.maxDepth) > limits.maxDepth) {
       error = `document nests deeper than ${limits.maxDepth} levels`;
     }
+    const offset = token.offset;
     if (error) {
       // Emit the documents composed so far, so results stay in document order.
       yield* stream.flush();
-      yield { index, line, bytes, error };
+      yield { index, line, bytes, offset, error };
       continue;
     }
     yield* stream.next(token, {
       index,
       line,
       bytes,
+      offset,
       ...(isList ? { isList } : {}),
     });
   }

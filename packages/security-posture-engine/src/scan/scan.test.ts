@@ -170,6 +170,23 @@ describe('scanText', () => {
     ]);
   });
 
+  it('skips Backstage entities and policies without an error', () => {
+    const { calls, normalizers } = recordingNormalizers();
+    const r = scanText(
+      [
+        'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {name: web}\n',
+        'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: p}\n',
+        deployment('web'),
+      ].join('---\n'),
+      'catalog-info.yaml',
+      { normalizers },
+    );
+    expect(r.errors).toEqual([]);
+    expect(r.ignored).toBe(2);
+    expect(calls).toHaveLength(1);
+    expect(r.resources.map(x => x.name)).toEqual(['web']);
+  });
+
   it('reports malformed YAML with its line and keeps the valid documents', () => {
     const { normalizers } = recordingNormalizers();
     const r = scanText(

@@ -50,6 +50,11 @@ export interface FileScanResult {
   formats: SourceFormat[];
   /** 1-based start line of each document (YAML), by document index. */
   documentLines: number[];
+  /**
+   * Documents skipped on purpose: Backstage catalog entities, Kyverno policies
+   * and tests, custom checks (see `NON_RESOURCE_API_GROUPS`).
+   */
+  ignored: number;
 }
 
 /** Options of the scan functions. */
@@ -105,6 +110,7 @@ export function scanText(
     errors: [],
     formats: [],
     documentLines: [],
+    ignored: 0,
   };
   const isJsonFile = extname(file).toLowerCase() === '.json';
   let documents: Iterable<ParsedDocument>;
@@ -180,6 +186,9 @@ export function scanText(
         : undefined;
     switch (detected.kind) {
       case 'empty':
+        break;
+      case 'ignored':
+        result.ignored++;
         break;
       case 'kubernetes':
         if (tooBig && !detected.isList) {
@@ -302,6 +311,7 @@ export async function scanFile(
     errors: [{ source: file, message, unreadable: true }],
     formats: [],
     documentLines: [],
+    ignored: 0,
   });
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   let buffer: Buffer;
@@ -354,6 +364,7 @@ export async function* scanPaths(
         ],
         formats: [],
         documentLines: [],
+        ignored: 0,
       };
       continue;
     }
