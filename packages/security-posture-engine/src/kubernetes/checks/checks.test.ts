@@ -451,6 +451,21 @@ const CASES: Case[] = [
     status: 'pass',
   },
 
+  {
+    check: 'k8s-image-digest',
+    fixture: I,
+    object: 'StatefulSet/root-override',
+    status: 'fail',
+    evidence: [
+      { path: `${DS}.containers[0].image`, value: 'postgres:16.3' },
+      {
+        path: `${DS}.containers[1].image`,
+        value: 'quay.io/prometheuscommunity/postgres-exporter:v0.15.0',
+      },
+    ],
+  },
+  { check: 'k8s-image-digest', fixture: H, object: 'CronJob/nightly-report', status: 'pass' },
+
   // sensitive_data_classified
   {
     check: 'k8s-secret-in-env',

@@ -736,6 +736,43 @@ export const imageTagCheck = workloadCheck({
   },
 });
 
+export const imageDigestCheck = workloadCheck({
+  id: 'k8s-image-digest',
+  title: 'Images referenced by digest',
+  description:
+    'A version tag can be moved to another image by anyone who can push to the registry; only a digest (image@sha256:…) guarantees that what runs is what was built, scanned and approved.',
+  severity: 'low',
+  category: 'compute',
+  control: 'images_scanned',
+  weight: 3,
+  frameworks: {
+    'cis-kubernetes': ['5.5.1'],
+    'nist-800-53': ['CM-14', 'SI-7'],
+    soc2: ['CC8.1'],
+    'pci-dss': ['6.3.2'],
+    'iso-27001': ['A.8.19'],
+  },
+  remediation: {
+    text: 'Reference the image by digest (keeping the tag for readability: name:1.2.3@sha256:…); let the build pipeline or a bot write the digest.',
+    url: GUIDE.images,
+  },
+  evaluate(resource, ctx) {
+    const a = resource.attributes;
+    let f: Findings | undefined;
+    for (const c of a.containers) {
+      if (c.imageDigest !== undefined || c.image === '') continue;
+      f = (f ?? new Findings()).add(
+        { path: `${c.path}.image`, value: c.image },
+        c.image,
+      );
+    }
+    if (!f) return PASS;
+    return isControlled(a, ctx)
+      ? SKIP_CONTROLLED
+      : f.fail(`Images without a digest: ${listNames(f.names)}`);
+  },
+});
+
 // ---------------------------------------------------------------------------
 // sensitive_data_classified
 
@@ -799,5 +836,6 @@ export const WORKLOAD_CHECKS = [
   cpuLimitCheck,
   resourceRequestsCheck,
   imageTagCheck,
+  imageDigestCheck,
   plainSecretEnvCheck,
 ];
