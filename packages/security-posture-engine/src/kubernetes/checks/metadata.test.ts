@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { CATEGORY_IDS, SEVERITIES } from '@internal/backstage-plugin-security-posture-common';
 import { DEFAULT_CONTROLS } from '../../scorecard/defaultScorecard';
 import { SUPPORTED_KUBERNETES_KINDS } from '../normalize';
@@ -62,5 +64,17 @@ describe('Kubernetes check catalogue', () => {
     ]) {
       expect(fed).toContain(control);
     }
+  });
+
+  it('is documented: the README lists every check with its severity', () => {
+    // eslint-disable-next-line no-restricted-syntax
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const rows = readme
+      .split('\n')
+      .filter(line => line.startsWith('| `k8s-'))
+      .map(line => line.split('|').map(cell => cell.trim()));
+    expect(rows.map(([, id, severity, control]) => [id, severity, control])).toEqual(
+      KUBERNETES_CHECKS.map(c => [`\`${c.id}\``, c.severity, c.control]),
+    );
   });
 });
