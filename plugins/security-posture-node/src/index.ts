@@ -1,18 +1,21 @@
-/***/
 /**
- * Node.js library for the security-posture plugin.
+ * Node.js library of the Security Posture plugin: the extension points backend
+ * modules use to add resource providers and checks, their interfaces, and the
+ * catalog annotations the plugin reads.
  *
  * @packageDocumentation
  */
 
-// In this package you might for example export functions that
-// help other plugins or modules interact with your plugin.
-
-/**
- * Does something useful.
- *
- * @public
- */
-export function someFunction() {
-  // ...
-}
+export * from './annotations';
+export * from './providers';
+export * from './checks';
+export * from './extensions';
+export type {
+  CanonicalType,
+  CheckDefinition,
+  CheckOutcome,
+  EvaluationContext,
+  Resource,
+  ResourceSource,
+  SourceFormat,
+} from '@internal/security-posture-engine';

@@ -1,0 +1,189 @@
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  type SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import {
+  validateScoringConfig,
+  type ScoringConfig,
+} from '@internal/security-posture-engine';
+import { durationToMilliseconds, type HumanDuration } from '@backstage/types';
+import { resolve as resolvePath } from 'node:path';
+
+/** Settings of the manifests / IaC provider. */
+export interface ManifestsProviderConfig {
+  enabled: boolean;
+  /** Absolute directories local `file:` locations may be read from. */
+  localRoots: string[];
+  maxFileBytes: number;
+  maxFiles: number;
+  maxTotalBytes: number;
+}
+
+/** Retention of history and bookkeeping. */
+export interface RetentionConfig {
+  snapshotsDays: number;
+  dailyRollupsDays: number;
+  scanRunsDays: number;
+  resolvedFindingsDays: number;
+  unownedDays: number;
+  batchSize: number;
+  schedule: SchedulerServiceTaskScheduleDefinition;
+}
+
+/** Everything the plugin reads from `securityPosture`. */
+export interface SecurityPostureConfig {
+  scan: {
+    schedule: SchedulerServiceTaskScheduleDefinition;
+    shards: number;
+    entityKinds: string[];
+    concurrency: number;
+    staleAfterMs: number;
+    snapshotHeartbeatMs: number;
+    requestPollInterval: HumanDuration;
+    quarantine: { minRatio: number; releaseAfterScans: number };
+  };
+  providers: { manifests: ManifestsProviderConfig };
+  policies: { directories: string[] };
+  exemptions: { files: string[] };
+  scoring: ScoringConfig;
+  retention: RetentionConfig;
+  leaderboard: { groupTypes: string[] };
+}
+
+const MiB = 1024 * 1024;
+
+function duration(
+  config: Config | undefined,
+  key: string,
+  fallback: HumanDuration,
+): HumanDuration {
+  const value = config?.getOptional(key);
+  if (value === undefined) return fallback;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(
+      `securityPosture: ${key} must be a duration object such as { hours: 6 }`,
+    );
+  }
+  return value as HumanDuration;
+}
+
+function schedule(
+  config: Config | undefined,
+  fallback: SchedulerServiceTaskScheduleDefinition,
+): SchedulerServiceTaskScheduleDefinition {
+  if (!config) return fallback;
+  const merged = readSchedulerServiceTaskScheduleDefinitionFromConfig(config);
+  return { ...fallback, ...merged };
+}
+
+function positiveInt(
+  config: Config | undefined,
+  key: string,
+  fallback: number,
+): number {
+  const value = config?.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(
+      `securityPosture: ${key} must be a whole number >= 1, got ${value}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Reads and validates the `securityPosture` section. Paths are resolved against
+ * the backend's working directory (like catalog file locations).
+ */
+export function readSecurityPostureConfig(root: Config): SecurityPostureConfig {
+  const c = root.getOptionalConfig('securityPosture');
+  const scan = c?.getOptionalConfig('scan');
+  const manifests = c?.getOptionalConfig('providers.manifests');
+  const retention = c?.getOptionalConfig('retention');
+  const quarantine = scan?.getOptionalConfig('quarantine');
+
+  const scoring = (c?.getOptional('scoring') ?? {}) as ScoringConfig;
+  const scoringErrors = validateScoringConfig(scoring);
+  if (scoringErrors.length > 0) {
+    throw new Error(
+      `securityPosture.scoring is invalid: ${scoringErrors
+        .map(e => `${e.path || '(root)'}: ${e.message}`)
+        .join('; ')}`,
+    );
+  }
+
+  const minRatio = quarantine?.getOptionalNumber('minRatio') ?? 0.5;
+  if (!(minRatio >= 0 && minRatio <= 1)) {
+    throw new Error(
+      `securityPosture: scan.quarantine.minRatio must be between 0 and 1, got ${minRatio}`,
+    );
+  }
+
+  return {
+    scan: {
+      schedule: schedule(scan?.getOptionalConfig('schedule'), {
+        frequency: { hours: 6 },
+        timeout: { hours: 1 },
+        initialDelay: { minutes: 1 },
+      }),
+      shards: positiveInt(scan, 'shards', 1),
+      entityKinds: (
+        scan?.getOptionalStringArray('entityKinds') ?? ['Component', 'Resource']
+      ).map(k => k.toLowerCase()),
+      concurrency: positiveInt(scan, 'concurrency', 4),
+      staleAfterMs: durationToMilliseconds(
+        duration(scan, 'staleAfter', { hours: 24 }),
+      ),
+      snapshotHeartbeatMs: durationToMilliseconds(
+        duration(scan, 'snapshotHeartbeat', { hours: 24 }),
+      ),
+      requestPollInterval: duration(scan, 'requestPollInterval', {
+        seconds: 30,
+      }),
+      quarantine: {
+        minRatio,
+        releaseAfterScans: positiveInt(quarantine, 'releaseAfterScans', 3),
+      },
+    },
+    providers: {
+      manifests: {
+        enabled: manifests?.getOptionalBoolean('enabled') ?? true,
+        localRoots: (manifests?.getOptionalStringArray('localRoots') ?? []).map(
+          p => resolvePath(p),
+        ),
+        maxFileBytes: positiveInt(manifests, 'maxFileBytes', 5 * MiB),
+        maxFiles: positiveInt(manifests, 'maxFiles', 200),
+        maxTotalBytes: positiveInt(manifests, 'maxTotalBytes', 50 * MiB),
+      },
+    },
+    policies: {
+      directories: (
+        c?.getOptionalStringArray('policies.directories') ?? []
+      ).map(p => resolvePath(p)),
+    },
+    exemptions: {
+      files: (c?.getOptionalStringArray('exemptions.files') ?? []).map(p =>
+        resolvePath(p),
+      ),
+    },
+    scoring,
+    retention: {
+      snapshotsDays: positiveInt(retention, 'snapshotsDays', 90),
+      dailyRollupsDays: positiveInt(retention, 'dailyRollupsDays', 730),
+      scanRunsDays: positiveInt(retention, 'scanRunsDays', 90),
+      resolvedFindingsDays: positiveInt(retention, 'resolvedFindingsDays', 730),
+      unownedDays: positiveInt(retention, 'unownedDays', 30),
+      batchSize: positiveInt(retention, 'batchSize', 1000),
+      schedule: schedule(retention?.getOptionalConfig('schedule'), {
+        frequency: { hours: 24 },
+        timeout: { minutes: 30 },
+        initialDelay: { minutes: 10 },
+      }),
+    },
+    leaderboard: {
+      groupTypes: (
+        c?.getOptionalStringArray('leaderboard.groupTypes') ?? []
+      ).map(t => t.toLowerCase()),
+    },
+  };
+}

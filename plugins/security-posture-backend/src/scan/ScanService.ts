@@ -1,0 +1,168 @@
+import type {
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { durationToMilliseconds, type HumanDuration } from '@backstage/types';
+import { randomUUID } from 'node:crypto';
+import type { SecurityPostureConfig } from '../config';
+import type { SecurityPostureStore } from '../database/SecurityPostureStore';
+import type { ScanRun } from '../database/types';
+import type { ScanOutcome, Scanner } from './Scanner';
+
+/** Id of the scheduled task that runs requested scans. */
+export const REQUESTS_TASK_ID = 'security-posture-scan-requests';
+
+/** Id of the scheduled task of one shard. */
+export function shardTaskId(shard: number, shards: number): string {
+  return shards === 1
+    ? 'security-posture-scan'
+    : `security-posture-scan-shard-${shard + 1}-of-${shards}`;
+}
+
+/**
+ * Runs scans on the Backstage scheduler:
+ * - one scheduled task per shard (scope `global`: the scheduler's database lock
+ *   makes exactly one replica run a shard per interval, several replicas share the
+ *   shards; the next run time is kept in the database, so restarts do not cause a
+ *   scan storm);
+ * - a request queue in the `scan_runs` table, drained by one global task that
+ *   `POST /scans` triggers, so a request made on any replica runs exactly once.
+ */
+export class ScanService {
+  constructor(
+    private readonly options: {
+      scheduler: SchedulerService;
+      scanner: Scanner;
+      store: SecurityPostureStore;
+      logger: LoggerService;
+      config: SecurityPostureConfig['scan'];
+    },
+  ) {}
+
+  /** Schedules the shard tasks and the request queue. */
+  async start(): Promise<void> {
+    const { scheduler, config, logger } = this.options;
+    const { schedule, shards } = config;
+    for (let shard = 0; shard < shards; shard++) {
+      await scheduler.scheduleTask({
+        id: shardTaskId(shard, shards),
+        frequency: schedule.frequency,
+        timeout: schedule.timeout,
+        initialDelay: schedule.initialDelay,
+        scope: schedule.scope ?? 'global',
+        fn: async signal => {
+          await this.runShard(shard, shards, signal);
+        },
+      });
+    }
+    await scheduler.scheduleTask({
+      id: REQUESTS_TASK_ID,
+      frequency: config.requestPollInterval,
+      timeout: schedule.timeout,
+      initialDelay: { seconds: 5 },
+      scope: 'global',
+      fn: signal => this.drainRequests(signal),
+    });
+    logger.info(
+      `Security posture scans scheduled: ${shards} shard(s), every ${describe(
+        schedule.frequency,
+      )}`,
+    );
+  }
+
+  /**
+   * Queues a scan of everything (`scope` null) or of one entity. A request with
+   * the same scope that is still waiting is reused instead of queueing another.
+   */
+  async requestScan(request: {
+    scope: string | null;
+    requestedBy?: string;
+  }): Promise<{ run: ScanRun; reused: boolean }> {
+    const { store, scheduler, logger } = this.options;
+    const waiting = await store.findQueuedScan(request.scope);
+    if (waiting) return { run: waiting, reused: true };
+    const id = randomUUID();
+    await store.createScanRun({
+      id,
+      trigger: 'manual',
+      status: 'queued',
+      scope: request.scope,
+      requestedBy: request.requestedBy,
+    });
+    try {
+      await scheduler.triggerTask(REQUESTS_TASK_ID);
+    } catch (e) {
+      // Already running (it picks the request up before it stops) or not yet
+      // scheduled: the periodic poll picks it up.
+      logger.debug(`Scan request ${id} waits for the queue poll: ${String(e)}`);
+    }
+    return { run: (await store.getScanRun(id))!, reused: false };
+  }
+
+  /** One scheduled shard run. */
+  async runShard(
+    shard: number,
+    shards: number,
+    signal: AbortSignal,
+  ): Promise<ScanOutcome> {
+    const { store, scanner } = this.options;
+    const id = randomUUID();
+    const trigger =
+      (await store.listScanRuns(1)).length === 0 ? 'startup' : 'schedule';
+    await store.createScanRun({
+      id,
+      trigger,
+      status: 'running',
+      shard: `${shard + 1}/${shards}`,
+    });
+    const outcome = await scanner.scanShard({
+      scanId: id,
+      shard,
+      shards,
+      signal,
+    });
+    await store.finishScanRun(id, outcome);
+    return outcome;
+  }
+
+  /** Runs queued requests until the queue is empty. */
+  async drainRequests(signal: AbortSignal): Promise<void> {
+    const { store, scanner, config } = this.options;
+    const timeoutMs = durationToMilliseconds(toHuman(config.schedule.timeout));
+    // Runs left `running` by a replica that died are closed.
+    await store.abortStaleScanRuns(
+      new Date(Date.now() - timeoutMs - 5 * 60 * 1000),
+    );
+    while (!signal.aborted) {
+      const run = await store.claimQueuedScan();
+      if (!run) return;
+      const outcome = run.scope
+        ? await scanner.scanEntity({
+            scanId: run.id,
+            entityRef: run.scope,
+            signal,
+          })
+        : await scanner.scanAll({ scanId: run.id, signal });
+      await store.finishScanRun(run.id, outcome);
+    }
+  }
+}
+
+function toHuman(value: unknown): HumanDuration {
+  if (
+    value &&
+    typeof (value as { toObject?: unknown }).toObject === 'function'
+  ) {
+    return (value as { toObject(): HumanDuration }).toObject();
+  }
+  return value as HumanDuration;
+}
+
+function describe(frequency: unknown): string {
+  if (frequency && typeof frequency === 'object') {
+    if ('cron' in frequency)
+      return `cron ${(frequency as { cron: string }).cron}`;
+    if ('trigger' in frequency) return 'manual trigger only';
+  }
+  return JSON.stringify(toHuman(frequency));
+}

@@ -1,0 +1,919 @@
+import type {
+  AuditorService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  SEVERITIES,
+  type Severity,
+} from '@internal/backstage-plugin-security-posture-common';
+import {
+  ANNOTATION_KUBERNETES_ID,
+  type ResourceProviderContext,
+  type SecurityPostureResourceProvider,
+} from '@internal/backstage-plugin-security-posture-node';
+import {
+  uniqueResourceIds,
+  type Finding as EngineFinding,
+  type PostureEngine,
+  type Resource,
+} from '@internal/security-posture-engine';
+import type { CatalogItem, CatalogReader } from '../catalog/CatalogReader';
+import { normalizeRef, shardOf, tryNormalizeRef } from '../catalog/refs';
+import type { CheckCatalogue } from '../checks/CheckCatalogue';
+import type { SecurityPostureConfig } from '../config';
+import type {
+  PostureWrite,
+  SecurityPostureStore,
+} from '../database/SecurityPostureStore';
+import type {
+  EntityProviderState,
+  FindingWrite,
+  PostureWithEntity,
+  ScanCounts,
+  UnclaimedResourceWrite,
+} from '../database/types';
+import { chunk, dayOf, sha256 } from '../database/util';
+import {
+  activeExemptionsFor,
+  entityExemptions,
+  loadExemptionFiles,
+  toApiExemption,
+  type SourcedExemption,
+} from '../exemptions/exemptions';
+import { computeRollups, Hierarchy } from './rollups';
+
+/** How a scan ended. */
+export interface ScanOutcome {
+  status: 'succeeded' | 'failed' | 'aborted';
+  counts: ScanCounts;
+  errors: string[];
+  error?: string;
+}
+
+/** What one provider said about one entity. */
+type ProviderOutcome =
+  | {
+      provider: SecurityPostureResourceProvider;
+      status: 'ok';
+      resources: Resource[];
+      unclaimed: Resource[];
+      warnings: string[];
+    }
+  | {
+      provider: SecurityPostureResourceProvider;
+      status: 'failed';
+      error: string;
+      /** The failure of a listing: only entities that had resources from it are affected. */
+      inventoryOnly?: boolean;
+    };
+
+/** Resources listed by an inventory provider, resolved to the entities of a scan. */
+interface InventoryResult {
+  failed?: string;
+  byEntity: Map<string, Resource[]>;
+}
+
+/** State of one scan run. */
+interface ScanContext {
+  scanId: string;
+  at: Date;
+  signal: AbortSignal;
+  engine: PostureEngine;
+  centralExemptions: SourcedExemption[];
+  counts: ScanCounts;
+  errors: string[];
+  /** Providers that declared themselves unavailable during this run. */
+  down: Map<string, string>;
+}
+
+const MAX_ERRORS = 200;
+
+/**
+ * Runs scans: reads the catalog page by page, asks the providers which resources
+ * each entity owns, assesses them with the engine and writes the results; then
+ * recomputes the roll-ups.
+ *
+ * - A provider that fails for an entity leaves the entity's last known results in
+ *   place and marks it `partial` (with `stale_since`).
+ * - A provider result that shrinks below `quarantine.minRatio` of the last accepted
+ *   one (for an entity, or for a whole listing) is quarantined the same way until
+ *   it repeats `quarantine.releaseAfterScans` times.
+ * - An entity whose inputs (resources, active exemptions, scoring model, day) are
+ *   unchanged is not re-assessed; its results are re-dated.
+ */
+export class Scanner {
+  constructor(
+    private readonly options: {
+      store: SecurityPostureStore;
+      catalog: CatalogReader;
+      providers: readonly SecurityPostureResourceProvider[];
+      checks: CheckCatalogue;
+      logger: LoggerService;
+      auditor?: AuditorService;
+      config: SecurityPostureConfig['scan'];
+      exemptionFiles: readonly string[];
+    },
+  ) {}
+
+  /** Scans one shard of the catalog (a scheduled task). */
+  async scanShard(opts: {
+    scanId: string;
+    shard: number;
+    shards: number;
+    signal: AbortSignal;
+  }): Promise<ScanOutcome> {
+    return this.run(opts.scanId, opts.signal, async ctx => {
+      await this.runShard(ctx, opts.shard, opts.shards);
+    });
+  }
+
+  /** Scans everything (a requested full scan), shard after shard. */
+  async scanAll(opts: {
+    scanId: string;
+    signal: AbortSignal;
+  }): Promise<ScanOutcome> {
+    const shards = this.options.config.shards;
+    return this.run(opts.scanId, opts.signal, async ctx => {
+      for (let shard = 0; shard < shards; shard++) {
+        await this.runShard(ctx, shard, shards);
+      }
+    });
+  }
+
+  /**
+   * Scans one entity; for a System, Domain or Group, the scanned entities it
+   * rolls up.
+   */
+  async scanEntity(opts: {
+    scanId: string;
+    entityRef: string;
+    signal: AbortSignal;
+  }): Promise<ScanOutcome> {
+    return this.run(opts.scanId, opts.signal, async ctx => {
+      const ref = normalizeRef(opts.entityRef);
+      const item = await this.options.catalog.getEntity(ref);
+      if (!item) throw new Error(`${ref} is not in the catalog`);
+      const ids = await this.options.store.upsertCatalogEntities(
+        [item.info],
+        ctx.at,
+      );
+      let items: CatalogItem[] = [item];
+      if (!item.info.scanned) {
+        const hierarchy = new Hierarchy(
+          await this.options.store.listCatalogEntities(),
+        );
+        const refs = hierarchy.membersOf(ref);
+        items = [];
+        for (const memberRef of new Set(refs)) {
+          if (!hierarchy.get(memberRef)?.scanned) continue;
+          const member = await this.options.catalog.getEntity(memberRef);
+          if (member) items.push(member);
+        }
+        const memberIds = await this.options.store.upsertCatalogEntities(
+          items.map(i => i.info),
+          ctx.at,
+        );
+        for (const [k, v] of memberIds) ids.set(k, v);
+      }
+      const refs = new Set(items.map(i => i.info.ref));
+      const k8sIndex = new Map<string, string[]>();
+      for (const i of items) indexKubernetesId(k8sIndex, i);
+      const inventory = await this.collectInventory(ctx, {
+        inScope: r => refs.has(r),
+        k8sIndex,
+      });
+      await this.scanItems(ctx, items, ids, inventory);
+    });
+  }
+
+  /** Recomputes the roll-ups and trends without scanning (after deletions, in tests). */
+  async refreshRollups(scanId: string, at: Date = new Date()): Promise<void> {
+    const engine = await this.options.checks.current();
+    await this.writeRollups(scanId, at, engine.modelVersion);
+  }
+
+  private async run(
+    scanId: string,
+    signal: AbortSignal,
+    body: (ctx: ScanContext) => Promise<void>,
+  ): Promise<ScanOutcome> {
+    const { logger } = this.options;
+    const at = new Date();
+    const counts: ScanCounts = {
+      entities: 0,
+      resources: 0,
+      findings: 0,
+      errors: 0,
+    };
+    const errors: string[] = [];
+    try {
+      const engine = await this.options.checks.load();
+      const centralExemptions = await loadExemptionFiles(
+        this.options.exemptionFiles,
+        logger,
+      );
+      const ctx: ScanContext = {
+        scanId,
+        at,
+        signal,
+        engine,
+        centralExemptions,
+        counts,
+        errors,
+        down: new Map(),
+      };
+      await body(ctx);
+      throwIfAborted(signal);
+      await this.writeRollups(scanId, at, engine.modelVersion);
+      logger.info(
+        `Security posture scan ${scanId} done: ${counts.entities} entities, ${counts.resources} resources, ${counts.findings} open findings, ${counts.errors} problems`,
+      );
+      return { status: 'succeeded', counts, errors };
+    } catch (e) {
+      if (signal.aborted || isAbortError(e)) {
+        logger.warn(`Security posture scan ${scanId} was aborted`);
+        return {
+          status: 'aborted',
+          counts,
+          errors,
+          error: 'The scan was aborted (cancelled or timed out)',
+        };
+      }
+      logger.error(`Security posture scan ${scanId} failed: ${message(e)}`);
+      return { status: 'failed', counts, errors, error: message(e) };
+    }
+  }
+
+  private async runShard(ctx: ScanContext, shard: number, shards: number) {
+    const { store, catalog } = this.options;
+    const items: CatalogItem[] = [];
+    const k8sIndex = new Map<string, string[]>();
+    const inventoryNeeded = this.options.providers.some(p => p.listResources);
+    for await (const page of catalog.pages(ctx.signal)) {
+      for (const item of page) {
+        if (inventoryNeeded) indexKubernetesId(k8sIndex, item);
+        if (shardOf(item.info.ref, shards) === shard) items.push(item);
+      }
+    }
+    const ids = await store.upsertCatalogEntities(
+      items.map(i => i.info),
+      ctx.at,
+    );
+    const shardKey = `${shard}/${shards}`;
+    const inventory = await this.collectInventory(ctx, {
+      inScope: r => ids.has(r),
+      k8sIndex,
+      shard: { key: shardKey, index: shard, count: shards },
+    });
+    await this.scanItems(
+      ctx,
+      items.filter(i => i.info.scanned),
+      ids,
+      inventory,
+    );
+    throwIfAborted(ctx.signal);
+    // Entities of this shard that left the catalog.
+    const seen = new Set(items.map(i => i.info.ref));
+    const removed = (await store.listCatalogEntities())
+      .filter(e => shardOf(e.ref, shards) === shard && !seen.has(e.ref))
+      .map(e => e.ref);
+    if (removed.length > 0) {
+      await store.markCatalogEntitiesRemoved(removed, ctx.at);
+      this.options.logger.info(
+        `Security posture: ${removed.length} entities left the catalog`,
+      );
+    }
+  }
+
+  private async scanItems(
+    ctx: ScanContext,
+    items: readonly CatalogItem[],
+    ids: ReadonlyMap<string, number>,
+    inventory: ReadonlyMap<string, InventoryResult>,
+  ) {
+    for (const batch of chunk(items, this.options.config.concurrency)) {
+      throwIfAborted(ctx.signal);
+      const fetched = await Promise.all(
+        batch.map(async item => ({
+          item,
+          outcomes: await this.fetchEntity(ctx, item, inventory),
+        })),
+      );
+      for (const { item, outcomes } of fetched) {
+        throwIfAborted(ctx.signal);
+        const entityId = ids.get(item.info.ref);
+        if (entityId === undefined) continue;
+        try {
+          await this.applyEntity(ctx, item, entityId, outcomes);
+        } catch (e) {
+          if (ctx.signal.aborted) throw e;
+          this.problem(ctx, `${item.info.ref}: ${message(e)}`);
+        }
+      }
+    }
+  }
+
+  /** Lists the inventory providers and resolves their ownership hints. */
+  private async collectInventory(
+    ctx: ScanContext,
+    scope: {
+      inScope: (ref: string) => boolean;
+      k8sIndex: ReadonlyMap<string, string[]>;
+      shard?: { key: string; index: number; count: number };
+    },
+  ): Promise<Map<string, InventoryResult>> {
+    const { store, logger, config } = this.options;
+    const out = new Map<string, InventoryResult>();
+    for (const provider of this.options.providers) {
+      if (!provider.listResources) continue;
+      const byEntity = new Map<string, Resource[]>();
+      const unclaimed: UnclaimedResourceWrite[] = [];
+      let total = 0;
+      try {
+        for await (const batch of provider.listResources(
+          this.providerContext(ctx),
+        )) {
+          throwIfAborted(ctx.signal);
+          for (const { resource, hints } of batch) {
+            total++;
+            const owners = new Set<string>();
+            for (const r of hints.entityRefs ?? []) {
+              const n = tryNormalizeRef(r, { defaultKind: 'component' });
+              if (n) owners.add(n);
+            }
+            if (hints.kubernetesId) {
+              for (const r of scope.k8sIndex.get(hints.kubernetesId) ?? []) {
+                owners.add(r);
+              }
+            }
+            if (owners.size === 0) {
+              if (
+                scope.shard &&
+                shardOf(resource.uid, scope.shard.count) === scope.shard.index
+              ) {
+                unclaimed.push(
+                  toUnclaimed(
+                    resource,
+                    provider.id,
+                    hints.ownerRef
+                      ? tryNormalizeRef(hints.ownerRef, {
+                          defaultKind: 'group',
+                        })
+                      : undefined,
+                  ),
+                );
+              }
+              continue;
+            }
+            for (const owner of owners) {
+              if (!scope.inScope(owner)) continue;
+              const list = byEntity.get(owner);
+              if (list) list.push(resource);
+              else byEntity.set(owner, [resource]);
+            }
+          }
+        }
+      } catch (e) {
+        if (ctx.signal.aborted) throw e;
+        const reason = `listing failed: ${message(e)}`;
+        logger.warn(`Security posture provider ${provider.id} ${reason}`);
+        out.set(provider.id, { failed: reason, byEntity: new Map() });
+        continue;
+      }
+      if (scope.shard) {
+        // A listing that shrank below the threshold is quarantined, not applied.
+        const state = await store.getProviderShardState(
+          provider.id,
+          scope.shard.key,
+        );
+        const last = state?.lastCount ?? 0;
+        if (state && last > 0 && total < last * config.quarantine.minRatio) {
+          const pending =
+            (state.pendingCount === total ? state.pendingScans : 0) + 1;
+          if (pending < config.quarantine.releaseAfterScans) {
+            const reason = `quarantined: listed ${total} resources, less than ${Math.round(
+              config.quarantine.minRatio * 100,
+            )}% of the ${last} of its last accepted scan`;
+            logger.warn(`Security posture provider ${provider.id} ${reason}`);
+            await store.setProviderShardState(
+              {
+                ...state,
+                pendingCount: total,
+                pendingScans: pending,
+                quarantinedSince: state.quarantinedSince ?? ctx.at,
+                error: reason,
+              },
+              ctx.at,
+            );
+            out.set(provider.id, { failed: reason, byEntity: new Map() });
+            continue;
+          }
+          logger.info(
+            `Security posture provider ${provider.id}: accepting ${total} resources after ${pending} consecutive scans`,
+          );
+        }
+        await store.setProviderShardState(
+          {
+            provider: provider.id,
+            shard: scope.shard.key,
+            lastCount: total,
+            pendingCount: null,
+            pendingScans: 0,
+            quarantinedSince: null,
+          },
+          ctx.at,
+        );
+        await store.replaceUnclaimed(
+          `provider:${provider.id}`,
+          unclaimed,
+          scope.shard.key,
+          ctx.at,
+        );
+      }
+      out.set(provider.id, { byEntity });
+    }
+    return out;
+  }
+
+  /** Asks every provider about one entity. */
+  private async fetchEntity(
+    ctx: ScanContext,
+    item: CatalogItem,
+    inventory: ReadonlyMap<string, InventoryResult>,
+  ): Promise<ProviderOutcome[]> {
+    const outcomes: ProviderOutcome[] = [];
+    for (const provider of this.options.providers) {
+      const applies = provider.appliesTo
+        ? safeApplies(provider, item.entity)
+        : true;
+      let outcome: ProviderOutcome | undefined;
+      if (provider.getEntityResources && applies) {
+        outcome = await this.callProvider(ctx, provider, item.entity);
+      }
+      const inv = inventory.get(provider.id);
+      if (inv) {
+        const listed = inv.byEntity.get(item.info.ref);
+        if (inv.failed) {
+          if (applies && provider.appliesTo) {
+            outcome = { provider, status: 'failed', error: inv.failed };
+          } else if (!outcome) {
+            // Only entities that got resources from it before are affected.
+            outcome = {
+              provider,
+              status: 'failed',
+              error: inv.failed,
+              inventoryOnly: true,
+            };
+          }
+        } else if (listed || outcome?.status === 'ok') {
+          if (!outcome) {
+            outcome = {
+              provider,
+              status: 'ok',
+              resources: listed ?? [],
+              unclaimed: [],
+              warnings: [],
+            };
+          } else if (outcome.status === 'ok' && listed) {
+            outcome.resources.push(...listed);
+          }
+        }
+      }
+      if (outcome) outcomes.push(outcome);
+    }
+    return outcomes;
+  }
+
+  private async callProvider(
+    ctx: ScanContext,
+    provider: SecurityPostureResourceProvider,
+    entity: Entity,
+  ): Promise<ProviderOutcome | undefined> {
+    const down = ctx.down.get(provider.id);
+    if (down) return { provider, status: 'failed', error: down };
+    try {
+      const result = await provider.getEntityResources!(
+        entity,
+        this.providerContext(ctx),
+      );
+      if (!result) return undefined;
+      if (result.incomplete) {
+        return { provider, status: 'failed', error: result.incomplete };
+      }
+      return {
+        provider,
+        status: 'ok',
+        resources: [...result.resources],
+        unclaimed: [...(result.unclaimed ?? [])],
+        warnings: result.warnings ?? [],
+      };
+    } catch (e) {
+      if (ctx.signal.aborted) throw e;
+      const error = message(e);
+      if ((e as Error)?.name === 'ProviderUnavailableError') {
+        ctx.down.set(provider.id, `unavailable: ${error}`);
+        this.options.logger.warn(
+          `Security posture provider ${provider.id} is unavailable for the rest of scan ${ctx.scanId}: ${error}`,
+        );
+        return { provider, status: 'failed', error: `unavailable: ${error}` };
+      }
+      return { provider, status: 'failed', error };
+    }
+  }
+
+  private providerContext(ctx: ScanContext): ResourceProviderContext {
+    return { signal: ctx.signal, logger: this.options.logger, now: ctx.at };
+  }
+
+  /** Decides what the providers' answers mean for the entity, and writes it. */
+  private async applyEntity(
+    ctx: ScanContext,
+    item: CatalogItem,
+    entityId: number,
+    outcomes: ProviderOutcome[],
+  ) {
+    const { store, config, logger } = this.options;
+    const ref = item.info.ref;
+    const previous = new Map(
+      (await store.getEntityProviderStates(entityId)).map(s => [s.provider, s]),
+    );
+    const states: EntityProviderState[] = [];
+    const problems: string[] = [];
+    const unscanned = new Set<string>();
+    const owned: Array<{ resource: Resource; provider: string }> = [];
+    const unclaimed: UnclaimedResourceWrite[] = [];
+    let answered = 0;
+    for (const o of outcomes) {
+      const prev = previous.get(o.provider.id);
+      if (o.status === 'failed') {
+        if (o.inventoryOnly && !prev?.resourceCount) {
+          continue;
+        }
+        answered++;
+        problems.push(`Provider ${o.provider.id} failed: ${o.error}`);
+        o.provider.resourceTypes.forEach(t => unscanned.add(t));
+        states.push({
+          provider: o.provider.id,
+          status: 'failed',
+          resourceCount: prev?.resourceCount ?? 0,
+          pendingCount: prev?.pendingCount ?? null,
+          pendingScans: prev?.pendingScans ?? 0,
+          error: o.error,
+        });
+        continue;
+      }
+      answered++;
+      const n = o.resources.length;
+      const last = prev?.resourceCount ?? 0;
+      if (last > 0 && n < last * config.quarantine.minRatio) {
+        const pending = (prev?.pendingCount === n ? prev.pendingScans : 0) + 1;
+        if (pending < config.quarantine.releaseAfterScans) {
+          const reason = `Provider ${
+            o.provider.id
+          } returned ${n} resources, less than ${Math.round(
+            config.quarantine.minRatio * 100,
+          )}% of the ${last} it returned before: the result is quarantined, not applied (it is accepted if it repeats ${
+            config.quarantine.releaseAfterScans - pending
+          } more time(s))`;
+          logger.warn(`Security posture: ${ref}: ${reason}`);
+          problems.push(reason);
+          o.provider.resourceTypes.forEach(t => unscanned.add(t));
+          states.push({
+            provider: o.provider.id,
+            status: 'quarantined',
+            resourceCount: last,
+            pendingCount: n,
+            pendingScans: pending,
+            error: reason,
+          });
+          continue;
+        }
+        logger.info(
+          `Security posture: ${ref}: accepting ${n} resources from ${o.provider.id} after ${pending} consecutive scans`,
+        );
+      }
+      states.push({
+        provider: o.provider.id,
+        status: 'ok',
+        resourceCount: n,
+        pendingCount: null,
+        pendingScans: 0,
+        error: null,
+      });
+      for (const resource of o.resources) {
+        owned.push({ resource, provider: o.provider.id });
+      }
+      for (const r of o.unclaimed) {
+        unclaimed.push(toUnclaimed(r, o.provider.id, item.info.ownerRef));
+      }
+      for (const w of o.warnings.slice(0, 20)) {
+        this.problem(ctx, `${ref}: ${w}`, false);
+      }
+    }
+
+    const existing = await store.getPosture(ref);
+    if (answered === 0) {
+      // No provider has anything to say about the entity (any more).
+      if (existing || previous.size > 0) {
+        await store.clearEntity(entityId, ref, ctx.scanId, ctx.at);
+      }
+      return;
+    }
+    if (problems.length > 0 && existing) {
+      await store.markEntityPartial({
+        entityId,
+        at: ctx.at,
+        statusReasons: problems,
+        providerStates: states,
+      });
+      ctx.counts.entities++;
+      ctx.counts.errors++;
+      return;
+    }
+
+    const { exemptions: declared, errors: exemptionErrors } = entityExemptions(
+      item.entity,
+      ref,
+    );
+    for (const e of exemptionErrors) this.problem(ctx, e);
+    const exemptions = [...declared, ...ctx.centralExemptions];
+    const unique = uniqueResourceIds();
+    const resources: Resource[] = [];
+    const resourceRows = [];
+    for (const { resource, provider } of owned) {
+      const r = unique(resource);
+      resources.push(r);
+      resourceRows.push({
+        uid: r.uid,
+        provider,
+        type: r.type,
+        kind: r.kind,
+        name: r.name,
+        namespace: r.namespace,
+        address: r.address,
+        source: r.source.file ?? r.source.location,
+        contentHash: contentHash(r),
+      });
+    }
+    const active = activeExemptionsFor(exemptions, ref, ctx.at);
+    const inputHash = sha256(
+      JSON.stringify({
+        model: ctx.engine.modelVersion,
+        day: dayOf(ctx.at),
+        resources: resourceRows
+          .map(r => `${r.uid}\u0000${r.contentHash}`)
+          .sort(),
+        exemptions: active,
+        unscanned: [...unscanned].sort(),
+      }),
+    );
+    if (
+      existing &&
+      existing.status === 'ok' &&
+      problems.length === 0 &&
+      existing.inputHash === inputHash
+    ) {
+      await store.touchEntity({
+        entityId,
+        scanId: ctx.scanId,
+        at: ctx.at,
+        statusReasons: [],
+        providerStates: states,
+      });
+      ctx.counts.entities++;
+      ctx.counts.resources += resources.length;
+      ctx.counts.findings += openCount(existing);
+      return;
+    }
+
+    const assessment = ctx.engine.assess(resources, {
+      entity: ref,
+      exemptions: exemptions.map(e => e.exemption),
+      now: ctx.at,
+      unscannedTypes: unscanned,
+    });
+    const findings = assessment.findings.map(f => toFindingWrite(f));
+    const counts = { critical: 0, high: 0, medium: 0, low: 0 } as Record<
+      Severity,
+      number
+    >;
+    for (const f of findings) if (f.status === 'open') counts[f.severity]++;
+    const score = assessment.score;
+    let evidenced = 0;
+    let applicable = 0;
+    for (const c of score.controls) {
+      if (c.status !== 'not_applicable') applicable += c.weight;
+      if (c.status === 'pass' || c.status === 'fail') evidenced += c.weight;
+    }
+    const posture: PostureWrite = {
+      entityRef: ref,
+      isRollup: false,
+      status: problems.length > 0 ? 'partial' : 'ok',
+      statusReasons: problems,
+      staleSince: problems.length > 0 ? ctx.at : null,
+      earned: score.score.earned,
+      possible: score.score.possible,
+      percent: score.score.percent,
+      adjustedEarned: score.adjustedScore.earned,
+      adjustedPercent: score.adjustedScore.percent,
+      coverage: score.coverage,
+      coverageEvidenced: evidenced,
+      coverageApplicable: applicable,
+      categories: {
+        raw: score.categories,
+        adjusted: score.adjustedCategories,
+      },
+      controls: score.controls,
+      pointsToGain: score.pointsToGain,
+      exemptions: active,
+      counts,
+      resourceCount: resources.length,
+      memberCount: 0,
+      modelVersion: assessment.modelVersion,
+      inputHash: problems.length > 0 ? null : inputHash,
+    };
+    const outcome = await store.applyEntityResult({
+      entityId,
+      scanId: ctx.scanId,
+      at: ctx.at,
+      posture,
+      findings,
+      resources: resourceRows,
+      unclaimed,
+      providerStates: states,
+    });
+    ctx.counts.entities++;
+    ctx.counts.resources += resources.length;
+    ctx.counts.findings +=
+      counts.critical + counts.high + counts.medium + counts.low;
+    if (problems.length > 0) ctx.counts.errors++;
+    if (outcome.newlyExempted.length > 0) {
+      await this.auditExemptions(ref, outcome.newlyExempted);
+    }
+  }
+
+  private async auditExemptions(ref: string, findings: FindingWrite[]) {
+    const auditor = this.options.auditor;
+    if (!auditor) return;
+    try {
+      const event = await auditor.createEvent({
+        eventId: 'exemption-use',
+        severityLevel: 'medium',
+        meta: {
+          entityRef: ref,
+          exemptions: findings.slice(0, 50).map(f => ({
+            checkId: f.checkId,
+            resource: f.resource.address ?? f.resourceUid,
+            reason: f.exemption?.reason ?? null,
+            approver: f.exemption?.approver ?? null,
+            ticket: f.exemption?.ticket ?? null,
+            expires: f.exemption?.expires ?? null,
+            source: f.exemption?.source ?? null,
+          })),
+        },
+      });
+      await event.success();
+    } catch (e) {
+      this.options.logger.warn(
+        `Could not record the exemption audit event for ${ref}: ${message(e)}`,
+      );
+    }
+  }
+
+  private async writeRollups(scanId: string, at: Date, modelVersion: string) {
+    const { store } = this.options;
+    const hierarchy = new Hierarchy(await store.listCatalogEntities());
+    const scored: PostureWithEntity[] = await store.listPostures({
+      isRollup: false,
+    });
+    const rollups = computeRollups(hierarchy, scored, modelVersion);
+    await store.writeRollups(
+      rollups.map(r => ({ entityId: r.entityId, posture: r.posture })),
+      scanId,
+      at,
+    );
+    await store.updateDeltas(at);
+  }
+
+  private problem(ctx: ScanContext, text: string, count = true) {
+    if (count) ctx.counts.errors++;
+    if (ctx.errors.length < MAX_ERRORS) ctx.errors.push(text);
+  }
+}
+
+function indexKubernetesId(index: Map<string, string[]>, item: CatalogItem) {
+  if (!item.info.scanned) return;
+  const id = item.entity.metadata.annotations?.[ANNOTATION_KUBERNETES_ID];
+  if (!id) return;
+  const list = index.get(id);
+  if (list) list.push(item.info.ref);
+  else index.set(id, [item.info.ref]);
+}
+
+function safeApplies(
+  provider: SecurityPostureResourceProvider,
+  entity: Entity,
+): boolean {
+  try {
+    return provider.appliesTo!(entity);
+  } catch {
+    return false;
+  }
+}
+
+function toUnclaimed(
+  resource: Resource,
+  provider: string,
+  teamRef: string | undefined,
+): UnclaimedResourceWrite {
+  return {
+    uid: resource.uid,
+    provider,
+    type: resource.type,
+    kind: resource.kind,
+    name: resource.name,
+    namespace: resource.namespace,
+    location: resource.source.file ?? resource.source.location,
+    teamRef,
+  };
+}
+
+/** A stable hash of what a check can see of a resource. */
+function contentHash(resource: Resource): string {
+  return sha256(
+    JSON.stringify([
+      resource.type,
+      resource.uid,
+      resource.labels ?? null,
+      resource.annotations ?? null,
+      resource.tags ?? null,
+      resource.raw ?? resource.attributes,
+    ]),
+  );
+}
+
+const FINDING_STATUS: Record<EngineFinding['status'], FindingWrite['status']> =
+  { fail: 'open', exempted: 'exempted', error: 'error' };
+
+function sourceOf(source: {
+  file?: string;
+  location?: string;
+}): string | undefined {
+  return source.file ?? source.location;
+}
+
+function toFindingWrite(f: EngineFinding): FindingWrite {
+  const resourceUid = f.resource.uid;
+  return {
+    fingerprint: sha256(`${f.checkId}\u0000${resourceUid}`),
+    checkId: f.checkId,
+    resourceUid,
+    resource: {
+      uid: f.resource.uid,
+      type: f.resource.type,
+      kind: f.resource.kind,
+      name: f.resource.name,
+      ...(f.resource.namespace !== undefined
+        ? { namespace: f.resource.namespace }
+        : {}),
+      ...(f.resource.address !== undefined
+        ? { address: f.resource.address }
+        : {}),
+      ...(sourceOf(f.resource.source)
+        ? { source: sourceOf(f.resource.source) }
+        : {}),
+    },
+    severity: f.severity,
+    category: f.category,
+    control: f.control,
+    status: FINDING_STATUS[f.status],
+    title: f.title,
+    message: f.message,
+    evidence: f.evidence,
+    remediation: f.remediation,
+    ...(f.exemption
+      ? { exemption: toApiExemption(f.exemption, f.exemption.entity ?? '') }
+      : {}),
+  };
+}
+
+function openCount(p: PostureWithEntity): number {
+  return SEVERITIES.reduce((n, s) => n + p.counts[s], 0);
+}
+
+function throwIfAborted(signal: AbortSignal) {
+  if (signal.aborted) {
+    const error = new Error('The scan was aborted');
+    error.name = 'AbortError';
+    throw error;
+  }
+}
+
+function isAbortError(e: unknown): boolean {
+  return (e as Error)?.name === 'AbortError';
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

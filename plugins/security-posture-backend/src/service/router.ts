@@ -1,0 +1,549 @@
+import type {
+  AuditorService,
+  BackstageCredentials,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  summarize,
+  type CheckCatalogue as CheckCatalogueResponse,
+  type EntityScoreSummary,
+  type Leaderboard,
+  type LeaderboardEntry,
+  type OwnershipReport,
+  type Page,
+  type TeamPosture,
+  type UnownedResource,
+} from '@internal/backstage-plugin-security-posture-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { ROLLUP_KINDS } from '../catalog/CatalogReader';
+import { kindOfRef, normalizeRef, tryNormalizeRef } from '../catalog/refs';
+import {
+  frameworksOf,
+  toCheckMetadata,
+  type CheckCatalogue,
+} from '../checks/CheckCatalogue';
+import type { SecurityPostureStore } from '../database/SecurityPostureStore';
+import type { PostureWithEntity, StoredCatalogEntity } from '../database/types';
+import { toDate } from '../database/util';
+import { Hierarchy } from '../scan/rollups';
+import type { ScanService } from '../scan/ScanService';
+import { PostureAccess } from './access';
+import {
+  emptySummary,
+  neverScanned,
+  toEntityPosture,
+  toFinding,
+  toHistoryPoint,
+  toScanRunInfo,
+  toSummary,
+} from './mappers';
+import {
+  decodeCursor,
+  encodeCursor,
+  entityParams,
+  findingsQuery,
+  historyQuery,
+  leaderboardQuery,
+  ownershipQuery,
+  parse,
+  scanParams,
+  scanRequestBody,
+  teamParams,
+} from './validation';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Longest history range served (the daily roll-ups' default retention plus a margin). */
+const MAX_HISTORY_DAYS = 800;
+
+/** What the router needs. */
+export interface RouterOptions {
+  store: SecurityPostureStore;
+  scans: ScanService;
+  checks: CheckCatalogue;
+  catalog: CatalogService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  logger: LoggerService;
+  /** Kinds whose resources are assessed (lower case). */
+  scanKinds: readonly string[];
+  staleAfterMs: number;
+  /** Group `spec.type`s ranked on the leaderboard; all when empty. */
+  leaderboardGroupTypes: readonly string[];
+  /** For tests. */
+  now?: () => Date;
+}
+
+/**
+ * The plugin's REST API, mounted at `/api/security-posture`. Every route but
+ * `/health` needs credentials; posture reads need `security-posture.entity.read`
+ * on the entity (lists only show what the caller may read), triggering scans
+ * needs `security-posture.scan.create`.
+ */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { store, httpAuth, checks, scans, catalog, auditor } = options;
+  const access = new PostureAccess(options.permissions);
+  const now = options.now ?? (() => new Date());
+  const knownKinds = new Set<string>([...options.scanKinds, ...ROLLUP_KINDS]);
+  const hierarchy = hierarchyCache(store);
+
+  const router = Router();
+  router.use(express.json({ limit: '16kb' }));
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  const credentialsOf = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  /** Validates the route's entity, checks permission, finds what we know of it. */
+  async function resolveEntity(
+    req: express.Request,
+    credentials: BackstageCredentials,
+  ): Promise<{ ref: string; entity?: StoredCatalogEntity; title?: string }> {
+    const params = parse(entityParams, req.params, 'entity reference');
+    const kind = params.kind.toLowerCase();
+    if (!knownKinds.has(kind)) {
+      throw new InputError(
+        `Unsupported kind "${params.kind}": security posture is kept for ${[
+          ...knownKinds,
+        ].join(', ')}`,
+      );
+    }
+    const ref = normalizeRef({
+      kind,
+      namespace: params.namespace,
+      name: params.name,
+    });
+    await access.assertCanRead(credentials, ref);
+    const stored = await store.getCatalogEntity(ref);
+    if (stored) return { ref, entity: stored, title: stored.title };
+    const entity = await catalog.getEntityByRef(ref, { credentials });
+    if (!entity) {
+      throw new NotFoundError(`No entity ${ref} in the catalog`);
+    }
+    return { ref, title: entity.metadata.title };
+  }
+
+  router.get('/entities/:kind/:namespace/:name', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const { ref, entity, title } = await resolveEntity(req, credentials);
+    const posture = await store.getPosture(ref);
+    if (posture) {
+      res.json(toEntityPosture(posture, now(), options.staleAfterMs));
+      return;
+    }
+    const kind = kindOfRef(ref);
+    let reason = 'The entity has not been scanned yet';
+    if (kind === 'group') {
+      reason =
+        'None of the entities this group and its sub-groups own has been scanned yet';
+    } else if (kind === 'system' || kind === 'domain') {
+      reason = `None of the entities in this ${kind} has been scanned yet`;
+    } else if (entity) {
+      reason =
+        'No resources are attributed to this entity: add the security-posture.backstage.io/manifests annotation (or an annotation a resource provider reads) to its catalog data';
+    }
+    const reasons = [reason];
+    res.json(neverScanned(ref, title, reasons));
+  });
+
+  /** Ids of the scanned entities whose findings an entity page shows. */
+  async function findingEntityIds(
+    credentials: BackstageCredentials,
+    ref: string,
+  ): Promise<number[]> {
+    const kind = kindOfRef(ref);
+    if (!ROLLUP_KINDS.includes(kind as (typeof ROLLUP_KINDS)[number])) {
+      const e = await store.getCatalogEntity(ref);
+      return e ? [e.id] : [];
+    }
+    const h = await hierarchy.get();
+    const members = h.membersOf(ref);
+    const scanned = [...new Set(members)].filter(r => h.get(r)?.scanned);
+    const readable = await access.readable(credentials, scanned);
+    return scanned.filter(r => readable.has(r)).map(r => h.get(r)!.id);
+  }
+
+  router.get('/entities/:kind/:namespace/:name/findings', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const query = parse(findingsQuery, req.query, 'query parameter');
+    const { ref } = await resolveEntity(req, credentials);
+    const cursor = query.cursor
+      ? decodeCursor(
+          query.cursor,
+          z.object({ r: z.number().int(), i: z.number().int() }),
+        )
+      : undefined;
+    const ids = await findingEntityIds(credentials, ref);
+    const page = await store.listFindings(ids, {
+      statuses: query.status,
+      severities: query.severity,
+      categories: query.category,
+      limit: query.limit,
+      cursor: cursor ? { rank: cursor.r, id: cursor.i } : undefined,
+    });
+    const body: Page<ReturnType<typeof toFinding>> = {
+      items: page.items.map(f => toFinding(f, ref)),
+      nextCursor: page.next
+        ? encodeCursor({ r: page.next.rank, i: page.next.id })
+        : null,
+      totalCount: page.totalCount,
+    };
+    res.json(body);
+  });
+
+  router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const query = parse(historyQuery, req.query, 'query parameter');
+    const { ref, entity } = await resolveEntity(req, credentials);
+    const to = query.to ?? now();
+    const from = query.from ?? new Date(to.getTime() - 90 * DAY_MS);
+    if (from > to) {
+      throw new InputError(
+        `Invalid query parameter: from (${from.toISOString()}) is after to (${to.toISOString()})`,
+      );
+    }
+    if (to.getTime() - from.getTime() > MAX_HISTORY_DAYS * DAY_MS) {
+      throw new InputError(
+        `Invalid query parameter: the range from-to is longer than ${MAX_HISTORY_DAYS} days`,
+      );
+    }
+    const id = entity?.id ?? (await store.getCatalogEntity(ref))?.id;
+    const rows = id === undefined ? [] : await store.getHistory(id, from, to);
+    res.json(rows.map(toHistoryPoint));
+  });
+
+  router.get('/teams/:namespace/:name', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const params = parse(teamParams, req.params, 'team reference');
+    const ref = normalizeRef({ kind: 'group', ...params });
+    await access.assertCanRead(credentials, ref);
+    const h = await hierarchy.get(true);
+    let group = h.get(ref);
+    if (!group) {
+      const entity = await catalog.getEntityByRef(ref, { credentials });
+      if (!entity) throw new NotFoundError(`No group ${ref} in the catalog`);
+    }
+    group = group ?? undefined;
+    const t = now();
+    const rollup = await store.getPosture(ref);
+    const owned = [...new Set(h.ownedBySubtree(ref))];
+    const subGroups = h.subGroups(ref);
+    const readable = await access.readable(credentials, [
+      ...owned,
+      ...subGroups,
+    ]);
+    const postures = await store.listPostures({
+      refs: owned.filter(r => readable.has(r)),
+    });
+    const byRef = new Map(postures.map(p => [p.entity.ref, p]));
+    const entities: EntityScoreSummary[] = owned
+      .filter(r => readable.has(r))
+      .map(r => {
+        const p = byRef.get(r);
+        if (p) return toSummary(p, t, options.staleAfterMs);
+        const e = h.get(r);
+        return e ? emptySummary(e) : undefined;
+      })
+      .filter((s): s is EntityScoreSummary => Boolean(s))
+      .sort(worstFirst);
+    const subPostures = await store.listPostures({
+      refs: subGroups.filter(r => readable.has(r)),
+    });
+    const subByRef = new Map(subPostures.map(p => [p.entity.ref, p]));
+    const subTeams = subGroups
+      .filter(r => readable.has(r))
+      .map(r => {
+        const p = subByRef.get(r);
+        return p
+          ? toSummary(p, t, options.staleAfterMs)
+          : emptySummary(h.get(r)!);
+      })
+      .sort(worstFirst);
+    const scannedIds = postures.filter(p => !p.isRollup).map(p => p.entity.id);
+    const worst = await store.listWorstFindings(scannedIds, 10);
+    const ownedResources = postures
+      .filter(p => !p.isRollup)
+      .reduce((n, p) => n + p.resourceCount, 0);
+    const unownedByTeam = await store.unownedByTeam();
+    const unowned = h
+      .groupSubtree(ref)
+      .reduce((n, g) => n + (unownedByTeam.get(g) ?? 0), 0);
+    const body: TeamPosture = {
+      entityRef: ref,
+      ...(group?.title ? { title: group.title } : {}),
+      score: rollup
+        ? summarize(rollup.earned, rollup.possible)
+        : summarize(0, 0),
+      adjustedScore: rollup
+        ? summarize(rollup.adjustedEarned, rollup.possible)
+        : summarize(0, 0),
+      categories: rollup?.categories.raw ?? [],
+      coverage: rollup?.coverage ?? null,
+      counts: rollup?.counts ?? { critical: 0, high: 0, medium: 0, low: 0 },
+      trend: {
+        delta7d: rollup?.delta7d ?? null,
+        delta30d: rollup?.delta30d ?? null,
+      },
+      entities,
+      subTeams,
+      worstFindings: worst.map(f => toFinding(f, f.entityRef)),
+      ownership: { owned: ownedResources, total: ownedResources + unowned },
+    };
+    res.json(body);
+  });
+
+  router.get('/leaderboard', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const query = parse(leaderboardQuery, req.query, 'query parameter');
+    const t = now();
+    const groupTypes = options.leaderboardGroupTypes;
+    const groups = (
+      await store.rankPostures({
+        isRollup: true,
+        kinds: ['group'],
+        offset: 0,
+        limit: 100_000,
+      })
+    ).filter(
+      p =>
+        groupTypes.length === 0 ||
+        groupTypes.includes((p.entity.type ?? '').toLowerCase()),
+    );
+    const readableGroups = await access.readable(
+      credentials,
+      groups.map(p => p.entity.ref),
+    );
+    const teams: LeaderboardEntry[] = groups
+      .filter(p => readableGroups.has(p.entity.ref))
+      .slice(0, query.limit)
+      .map((p, i) => ({
+        rank: i + 1,
+        entityRef: p.entity.ref,
+        ...(p.entity.title ? { title: p.entity.title } : {}),
+        score: summarize(p.earned, p.possible),
+        adjustedScore: summarize(p.adjustedEarned, p.possible),
+        trend: { delta7d: p.delta7d, delta30d: p.delta30d },
+        entityCount: p.memberCount,
+        counts: p.counts,
+      }));
+    const entities: EntityScoreSummary[] = [];
+    const pageSize = 200;
+    for (
+      let offset = 0;
+      entities.length < query.limit && offset < 20 * pageSize;
+      offset += pageSize
+    ) {
+      const page = await store.rankPostures({
+        isRollup: false,
+        offset,
+        limit: pageSize,
+      });
+      const readable = await access.readable(
+        credentials,
+        page.map(p => p.entity.ref),
+      );
+      for (const p of page) {
+        if (readable.has(p.entity.ref) && entities.length < query.limit) {
+          entities.push(toSummary(p, t, options.staleAfterMs));
+        }
+      }
+      if (page.length < pageSize) break;
+    }
+    const body: Leaderboard = { teams, entities, generatedAt: t.toISOString() };
+    res.json(body);
+  });
+
+  router.get('/ownership', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const query = parse(ownershipQuery, req.query, 'query parameter');
+    const offset = query.cursor
+      ? decodeCursor(query.cursor, z.object({ o: z.number().int().min(0) })).o
+      : 0;
+    const h = await hierarchy.get();
+    let reporters: string[] | undefined;
+    if (!(await access.canReadAll(credentials))) {
+      // Resources seen in the sources of entities the caller may read only;
+      // what inventory providers list without an owner needs full read access.
+      const entityReporters = [...h.all()]
+        .filter(e => e.scanned)
+        .map(e => e.ref);
+      const readable = await access.readable(credentials, entityReporters);
+      reporters = entityReporters.filter(r => readable.has(r));
+    }
+    const unowned = await store.listUnowned({
+      offset,
+      limit: query.limit,
+      reporters,
+    });
+    const items: UnownedResource[] = unowned.items.map(r => ({
+      uid: r.uid,
+      type: r.type,
+      kind: r.kind,
+      name: r.name,
+      ...(r.namespace ? { namespace: r.namespace } : {}),
+      provider: r.provider,
+      ...(r.location ? { location: r.location } : {}),
+      lastSeen: toDate(r.last_seen).toISOString(),
+    }));
+    const scored = await store.listPostures({ isRollup: false });
+    const resourcesOf = new Map(
+      scored.map(p => [p.entity.ref, p.resourceCount]),
+    );
+    const unownedByTeam = await store.unownedByTeam();
+    const groups = [...h.all()].filter(e => e.kind === 'group');
+    const readableGroups = await access.readable(
+      credentials,
+      groups.map(g => g.ref),
+    );
+    const teams: OwnershipReport['teams'] = [];
+    for (const g of groups) {
+      if (!readableGroups.has(g.ref)) continue;
+      const owned = [...new Set(h.ownedBySubtree(g.ref))].reduce(
+        (n, r) => n + (resourcesOf.get(r) ?? 0),
+        0,
+      );
+      const missing = h
+        .groupSubtree(g.ref)
+        .reduce((n, sub) => n + (unownedByTeam.get(sub) ?? 0), 0);
+      const total = owned + missing;
+      if (total === 0) continue;
+      teams.push({
+        entityRef: g.ref,
+        ...(g.title ? { title: g.title } : {}),
+        owned,
+        total,
+        percent: Math.round((owned / total) * 1000) / 10,
+      });
+    }
+    teams.sort(
+      (a, b) =>
+        (a.percent ?? 101) - (b.percent ?? 101) ||
+        a.entityRef.localeCompare(b.entityRef),
+    );
+    const next = offset + items.length;
+    const body: OwnershipReport = {
+      unowned: {
+        items,
+        nextCursor:
+          next < unowned.totalCount ? encodeCursor({ o: next }) : null,
+        totalCount: unowned.totalCount,
+      },
+      teams,
+    };
+    res.json(body);
+  });
+
+  router.get('/checks', async (req, res) => {
+    await credentialsOf(req);
+    const engine = await checks.current();
+    const list = engine.checks.map(toCheckMetadata);
+    const body: CheckCatalogueResponse = {
+      checks: list,
+      frameworks: frameworksOf(list),
+      modelVersion: engine.modelVersion,
+    };
+    res.json(body);
+  });
+
+  router.post('/scans', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const body = parse(scanRequestBody, req.body, 'request body');
+    const event = await auditor.createEvent({
+      eventId: 'scan-trigger',
+      severityLevel: 'medium',
+      request: req,
+      meta: { entityRef: body.entityRef ?? null },
+    });
+    try {
+      await access.assertCanScan(credentials);
+      let scope: string | null = null;
+      if (body.entityRef !== undefined) {
+        const ref = tryNormalizeRef(body.entityRef);
+        if (!ref) {
+          throw new InputError(
+            `Invalid entityRef ${JSON.stringify(
+              body.entityRef,
+            )}: expected kind:namespace/name`,
+          );
+        }
+        if (!knownKinds.has(kindOfRef(ref))) {
+          throw new InputError(
+            `Unsupported kind in entityRef ${JSON.stringify(
+              body.entityRef,
+            )}: scans cover ${[...knownKinds].join(', ')}`,
+          );
+        }
+        await access.assertCanRead(credentials, ref);
+        const known =
+          (await store.getCatalogEntity(ref)) ??
+          (await catalog.getEntityByRef(ref, { credentials }));
+        if (!known) throw new NotFoundError(`No entity ${ref} in the catalog`);
+        scope = ref;
+      }
+      const principal = credentials.principal as {
+        userEntityRef?: string;
+        subject?: string;
+      };
+      const { run, reused } = await scans.requestScan({
+        scope,
+        requestedBy: principal.userEntityRef ?? principal.subject,
+      });
+      await event.success({ meta: { scanId: run.id, reused } });
+      res.status(202).json({ scanId: run.id, ...toScanRunInfo(run) });
+    } catch (e) {
+      await event.fail({ error: e as Error });
+      throw e;
+    }
+  });
+
+  router.get('/scans/:id', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const { id } = parse(scanParams, req.params, 'scan id');
+    await access.assertCanScan(credentials);
+    const run = await store.getScanRun(id);
+    if (!run) throw new NotFoundError(`No scan ${id}`);
+    res.json(toScanRunInfo(run));
+  });
+
+  return router;
+}
+
+/** Worst score first; unscored last. */
+function worstFirst(a: EntityScoreSummary, b: EntityScoreSummary): number {
+  const pa = a.score.percent ?? Infinity;
+  const pb = b.score.percent ?? Infinity;
+  return pa - pb || a.entityRef.localeCompare(b.entityRef);
+}
+
+/** The catalog hierarchy from the store, reloaded at most every few seconds. */
+function hierarchyCache(store: SecurityPostureStore) {
+  let cached: { at: number; value: Promise<Hierarchy> } | undefined;
+  return {
+    get(fresh = false): Promise<Hierarchy> {
+      const t = Date.now();
+      if (!cached || fresh || t - cached.at > 10_000) {
+        const value = store
+          .listCatalogEntities()
+          .then(entities => new Hierarchy(entities));
+        value.catch(() => {
+          cached = undefined;
+        });
+        cached = { at: t, value };
+      }
+      return cached.value;
+    },
+  };
+}
+
+export type { PostureWithEntity };

@@ -1,0 +1,59 @@
+/**
+ * Catalog annotations read by the Security Posture backend and its provider modules.
+ */
+
+/**
+ * Comma-separated files or directories (Kubernetes YAML/JSON, Terraform plan/state
+ * JSON, AWS Config items JSON; the format is detected), relative to the entity's
+ * catalog file, or absolute URLs.
+ * @public
+ */
+export const ANNOTATION_MANIFESTS = 'security-posture.backstage.io/manifests';
+
+/**
+ * Optional comma-separated Terraform address prefixes (`module.payments`,
+ * `aws_s3_bucket.ledger`) restricting which resources of the manifests the entity
+ * owns. Resources outside them are reported as unowned unless another entity
+ * claims them.
+ * @public
+ */
+export const ANNOTATION_TERRAFORM_ADDRESSES =
+  'security-posture.backstage.io/terraform-addresses';
+
+/**
+ * Exemptions declared in the entity's own catalog data: a YAML or JSON list of
+ * `{ check, resource?, reason, approver, ticket?, expires }` (or
+ * `{ exemptions: [...] }`). They apply to the entity that declares them only.
+ * @public
+ */
+export const ANNOTATION_EXEMPTIONS = 'security-posture.backstage.io/exemptions';
+
+/** The Kubernetes plugin's id annotation (matches the `backstage.io/kubernetes-id` label). @public */
+export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
+
+/** The Kubernetes plugin's label selector annotation. @public */
+export const ANNOTATION_KUBERNETES_LABEL_SELECTOR =
+  'backstage.io/kubernetes-label-selector';
+
+/** The Kubernetes plugin's namespace annotation. @public */
+export const ANNOTATION_KUBERNETES_NAMESPACE =
+  'backstage.io/kubernetes-namespace';
+
+/** Where the catalog read the entity from (`url:…` or `file:…`). @public */
+export const ANNOTATION_MANAGED_BY_LOCATION =
+  'backstage.io/managed-by-location';
+
+/** Where the entity's source code lives (`url:…`). @public */
+export const ANNOTATION_SOURCE_LOCATION = 'backstage.io/source-location';
+
+/**
+ * Splits a comma-separated annotation value into trimmed, non-empty items.
+ * @public
+ */
+export function splitAnnotationList(value: string | undefined): string[] {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map(item => item.trim())
+    .filter(item => item.length > 0);
+}
