@@ -28,8 +28,8 @@ import { SeverityCounts } from '../common/Severity';
 import { TrendDelta } from '../common/Trend';
 import { scoreColumns } from '../GroupSecurityPostureContent/TeamPostureView';
 
-/** How many teams and entities the leaderboard asks for. */
-export const LEADERBOARD_LIMIT = 500;
+/** How many teams and entities the leaderboard asks for (the most the API serves). */
+export const LEADERBOARD_LIMIT = 100;
 
 /** Columns of the leaderboard CSV export. */
 export const LEADERBOARD_CSV_COLUMNS: Array<{

@@ -77,7 +77,7 @@ describe('SecurityPosturePage', () => {
       within(rows[1]).getByLabelText('worsened −3.0 pts over 7 days'),
     ).toBeInTheDocument();
     expect(within(rows[1]).getByText('7')).toBeInTheDocument();
-    expect(limit).toBe('500');
+    expect(limit).toBe('100');
 
     await userEvent.click(
       screen.getByRole('button', { name: 'Export leaderboard (CSV)' }),
