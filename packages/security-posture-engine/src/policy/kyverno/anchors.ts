@@ -22,11 +22,19 @@ export interface Anchor {
 
 const ANCHOR_RE = /^([+<=X^])?\((.+)\)$/s;
 
+const ANCHOR_CACHE = new Map<string, Anchor | undefined>();
+
 /** Parses a pattern key; `undefined` when it is a plain key. */
 export function parseAnchor(key: string): Anchor | undefined {
+  if (key.indexOf('(') < 0) return undefined;
+  if (ANCHOR_CACHE.has(key)) return ANCHOR_CACHE.get(key);
   const m = ANCHOR_RE.exec(key.trim());
-  if (!m) return undefined;
-  return { type: (m[1] ?? '') as AnchorType, key: m[2] };
+  const anchor = m
+    ? { type: (m[1] ?? '') as AnchorType, key: m[2] }
+    : undefined;
+  if (ANCHOR_CACHE.size > 10_000) ANCHOR_CACHE.clear();
+  ANCHOR_CACHE.set(key, anchor);
+  return anchor;
 }
 
 /** The key written with its anchor. */

@@ -304,6 +304,9 @@ function forCronJob(
   );
 }
 
+/** Computed rules per policy object and kind (policies are treated as immutable). */
+const RULE_CACHE = new WeakMap<KyvernoPolicy, Map<string, KyvernoRule[]>>();
+
 /**
  * The rules Kyverno applies to a resource of `kind` (or, with no kind, every rule
  * including all generated ones): the policy's own rules plus, for pod controllers,
@@ -313,6 +316,21 @@ export function computeRules(
   policy: KyvernoPolicy,
   kind?: string,
 ): KyvernoRule[] {
+  let byKind = RULE_CACHE.get(policy);
+  if (!byKind) {
+    byKind = new Map();
+    RULE_CACHE.set(policy, byKind);
+  }
+  const key = kind ?? '';
+  let rules = byKind.get(key);
+  if (!rules) {
+    rules = generateRules(policy, kind);
+    byKind.set(key, rules);
+  }
+  return rules;
+}
+
+function generateRules(policy: KyvernoPolicy, kind?: string): KyvernoRule[] {
   const rules = policy.spec.rules ?? [];
   const controllers = autogenControllers(policy);
   let targets: string[];

@@ -124,8 +124,16 @@ export function buildBaseContext(
 function copyContext(ctx: Context): Context {
   const out: Context = {};
   for (const key of Object.keys(ctx)) {
-    const desc = Object.getOwnPropertyDescriptor(ctx, key)!;
-    Object.defineProperty(out, key, desc);
+    if (key === 'images') {
+      // lazily computed: copy the getter, do not evaluate it
+      Object.defineProperty(
+        out,
+        key,
+        Object.getOwnPropertyDescriptor(ctx, key)!,
+      );
+    } else {
+      out[key] = ctx[key];
+    }
   }
   return out;
 }
@@ -619,8 +627,19 @@ function validatePodSecurity(
   };
 }
 
+const UNSUPPORTED = new WeakMap<KyvernoRule, string | null>();
+
 /** Why a rule cannot be evaluated by this engine, or undefined. */
 export function unsupportedReason(rule: KyvernoRule): string | undefined {
+  let reason = UNSUPPORTED.get(rule);
+  if (reason === undefined) {
+    reason = computeUnsupportedReason(rule) ?? null;
+    UNSUPPORTED.set(rule, reason);
+  }
+  return reason ?? undefined;
+}
+
+function computeUnsupportedReason(rule: KyvernoRule): string | undefined {
   const v = rule.validate;
   if (!v) {
     if (rule.mutate)

@@ -22,6 +22,11 @@ export class JmespathNotFoundError extends Error {
   }
 }
 
+/** Internal, allocation-cheap marker for a missing key (no stack trace). */
+class MissingKey {
+  constructor(readonly key: string) {}
+}
+
 /** Any other evaluation or syntax error. */
 export class JmespathError extends Error {
   constructor(message: string) {
@@ -120,21 +125,41 @@ export function jmespathFunctionNames(): string[] {
   return [...STANDARD_FUNCTIONS, ...Object.keys(KYVERNO_FUNCTIONS)].sort();
 }
 
-/** Evaluates JMESPath expressions with Kyverno semantics. */
-export class KyvernoJmespath {
-  private readonly standard: { callFunction(n: string, a: unknown[]): unknown };
-  private root: unknown = null;
+interface StandardRuntime {
+  callFunction(name: string, args: unknown[]): unknown;
+}
 
-  constructor(private readonly now: () => Date = () => new Date()) {
-    // A private runtime (not the library's global one) for the standard functions;
-    // expression references (`&field`) are evaluated by this interpreter.
+let standardRuntime: StandardRuntime | undefined;
+/** Interpreters evaluating expression references (`&field`) of standard functions. */
+const ACTIVE: KyvernoJmespath[] = [];
+
+/**
+ * A private runtime (not the library's global one) for the standard functions,
+ * created once; expression references are evaluated by the active interpreter.
+ */
+function standardFunctions(): StandardRuntime {
+  if (!standardRuntime) {
     const Ctor = (TreeInterpreter as any).constructor as new () => any;
     const own = new Ctor();
     own.runtime._interpreter = {
-      visit: (node: Node, value: unknown) => this.visit(node as AnyNode, value),
+      visit: (node: Node, value: unknown) => {
+        const active = ACTIVE[ACTIVE.length - 1];
+        if (!active) {
+          throw new JmespathError('expression reference outside of a search');
+        }
+        return active.visit(node as AnyNode, value);
+      },
     };
-    this.standard = own.runtime;
+    standardRuntime = own.runtime as StandardRuntime;
   }
+  return standardRuntime;
+}
+
+/** Evaluates JMESPath expressions with Kyverno semantics. */
+export class KyvernoJmespath {
+  private root: unknown = null;
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
 
   /** Evaluates `expression` against `data`. Throws `JmespathNotFoundError` or `JmespathError`. */
   search(expression: string, data: unknown): unknown {
@@ -144,6 +169,9 @@ export class KyvernoJmespath {
     try {
       const result = this.visit(ast as AnyNode, data);
       return result === undefined ? null : result;
+    } catch (e) {
+      if (e instanceof MissingKey) throw new JmespathNotFoundError(e.key);
+      throw e;
     } finally {
       this.root = previous;
     }
@@ -158,7 +186,7 @@ export class KyvernoJmespath {
     try {
       return this.visit(node, value);
     } catch (e) {
-      if (e instanceof JmespathNotFoundError) return null;
+      if (e instanceof MissingKey) return null;
       throw e;
     }
   }
@@ -167,7 +195,7 @@ export class KyvernoJmespath {
     try {
       return this.visit(node, value);
     } catch (e) {
-      if (e instanceof JmespathNotFoundError || e instanceof JmespathError) {
+      if (e instanceof MissingKey || e instanceof JmespathError) {
         return null;
       }
       throw e;
@@ -183,7 +211,7 @@ export class KyvernoJmespath {
             const v = value[node.name];
             return v === undefined ? null : v;
           }
-          throw new JmespathNotFoundError(node.name);
+          throw new MissingKey(node.name);
         }
         return null;
       }
@@ -337,7 +365,7 @@ export class KyvernoJmespath {
       try {
         return spec.fn(args, this);
       } catch (e) {
-        if (e instanceof JmespathError || e instanceof JmespathNotFoundError) {
+        if (e instanceof JmespathError || e instanceof MissingKey) {
           throw e;
         }
         throw new JmespathError(
@@ -348,11 +376,14 @@ export class KyvernoJmespath {
     if (!STANDARD_FUNCTIONS.has(name)) {
       throw new JmespathError(`unknown function: ${name}()`);
     }
+    ACTIVE.push(this);
     try {
-      return this.standard.callFunction(name, args);
+      return standardFunctions().callFunction(name, args);
     } catch (e) {
-      if (e instanceof JmespathNotFoundError) throw e;
+      if (e instanceof MissingKey) throw e;
       throw new JmespathError((e as Error).message);
+    } finally {
+      ACTIVE.pop();
     }
   }
 }

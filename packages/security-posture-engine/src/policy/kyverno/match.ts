@@ -66,10 +66,22 @@ export function matchTargetOf(
 
 const VERSION_RE = /^(v\d+((alpha|beta)\d+)?|\*)$/;
 
+const KIND_SELECTORS = new Map<string, [string, string, string, string]>();
+
 /** Kyverno's kind selector: `[group/]version/kind[/subresource]` or `kind[.subresource]`. */
 export function parseKindSelector(
   input: string,
 ): [string, string, string, string] {
+  let cached = KIND_SELECTORS.get(input);
+  if (!cached) {
+    cached = computeKindSelector(input);
+    if (KIND_SELECTORS.size > 10_000) KIND_SELECTORS.clear();
+    KIND_SELECTORS.set(input, cached);
+  }
+  return cached;
+}
+
+function computeKindSelector(input: string): [string, string, string, string] {
   let parts = input.split('/');
   if (parts.length > 0) {
     const last = parts[parts.length - 1].split('.');

@@ -195,20 +195,7 @@ function validateMap(
   ac: AnchorPresence,
 ): Failure | undefined {
   const pattern = expandWildcardsInMetadata(patternIn, resource);
-  const anchorKeys: string[] = [];
-  const plainKeys: string[] = [];
-  for (const key of Object.keys(pattern)) {
-    const a = parseAnchor(key);
-    if (
-      a &&
-      (a.type === '' || a.type === '^' || a.type === '=' || a.type === 'X')
-    ) {
-      anchorKeys.push(key);
-    } else {
-      plainKeys.push(key);
-    }
-  }
-  anchorKeys.sort(compareGoStrings);
+  const { anchorKeys, plainKeys } = keyOrder(pattern);
 
   // Phase 1: anchors
   const skipErrors: PatternError[] = [];
@@ -238,10 +225,46 @@ function validateMap(
   }
 
   // Phase 2: plain keys; global anchors and keys with nested anchors first
-  plainKeys.sort(compareGoStrings);
+  for (const key of plainKeys) {
+    const failure = handleKey(key, pattern[key], resource, path, ac);
+    if (failure) return failure;
+  }
+  return undefined;
+}
+
+const KEY_ORDER = new WeakMap<
+  JsonObject,
+  { anchorKeys: string[]; plainKeys: string[] }
+>();
+
+/**
+ * The order Kyverno visits a pattern map in: anchors (sorted), then plain keys with
+ * global anchors and nested anchors first (in reverse sorted order), then the rest.
+ */
+function keyOrder(pattern: JsonObject): {
+  anchorKeys: string[];
+  plainKeys: string[];
+} {
+  let order = KEY_ORDER.get(pattern);
+  if (order) return order;
+  const anchorKeys: string[] = [];
+  const plain: string[] = [];
+  for (const key of Object.keys(pattern)) {
+    const a = parseAnchor(key);
+    if (
+      a &&
+      (a.type === '' || a.type === '^' || a.type === '=' || a.type === 'X')
+    ) {
+      anchorKeys.push(key);
+    } else {
+      plain.push(key);
+    }
+  }
+  anchorKeys.sort(compareGoStrings);
+  plain.sort(compareGoStrings);
   const front: string[] = [];
   const back: string[] = [];
-  for (const key of plainKeys) {
+  for (const key of plain) {
     const a = parseAnchor(key);
     if ((a && a.type === '<') || hasNestedAnchors(pattern[key])) {
       front.unshift(key);
@@ -249,11 +272,9 @@ function validateMap(
       back.push(key);
     }
   }
-  for (const key of [...front, ...back]) {
-    const failure = handleKey(key, pattern[key], resource, path, ac);
-    if (failure) return failure;
-  }
-  return undefined;
+  order = { anchorKeys, plainKeys: [...front, ...back] };
+  KEY_ORDER.set(pattern, order);
+  return order;
 }
 
 /** Go's `sort.Strings` order (byte order of UTF-8; UTF-16 order is the same for BMP text). */

@@ -139,6 +139,7 @@ export function substituteAll(
   document: unknown,
   query: VariableQuery,
 ): unknown {
+  if (!needsSubstitution(document)) return document;
   const withReferences = substituteReferences(document, document, '');
   return substituteVariablesIn(withReferences, query, '');
 }
@@ -279,6 +280,32 @@ function resolveReference(
       found,
     )}`,
   );
+}
+
+const NEEDS = new WeakMap<object, boolean>();
+
+function textNeeds(text: string): boolean {
+  return text.indexOf('{{') >= 0 || text.indexOf('$(') >= 0;
+}
+
+/** True when a document contains variables or references (cached per object). */
+export function needsSubstitution(document: unknown): boolean {
+  if (typeof document === 'string') return textNeeds(document);
+  if (typeof document !== 'object' || document === null) return false;
+  const cached = NEEDS.get(document);
+  if (cached !== undefined) return cached;
+  let needs = false;
+  if (Array.isArray(document)) needs = document.some(needsSubstitution);
+  else {
+    for (const [k, v] of Object.entries(document)) {
+      if (textNeeds(k) || needsSubstitution(v)) {
+        needs = true;
+        break;
+      }
+    }
+  }
+  NEEDS.set(document, needs);
+  return needs;
 }
 
 /** Sets a dotted key (`request.operation`) in a context object, merging objects. */
