@@ -1,3 +1,4 @@
+import { CORE_SCHEMA, load as loadYaml, type LoadOptions } from 'js-yaml';
 import { CST, Composer, Parser, type Document } from 'yaml';
 
 /** Limits that keep hostile or accidental input from exhausting memory, stack or time. */
@@ -211,13 +212,12 @@ class ComposedDocuments {
 }
 
 /**
- * Splits YAML text into documents and converts each to plain data, one at a time.
- * Before a document is composed, its size and nesting depth are checked on the
- * concrete syntax tree (which the `yaml` parser builds without recursion), so
- * oversized or deeply nested documents are rejected without deep recursion;
- * aliases are capped with `maxAliasCount`. Never throws.
+ * The careful path of {@link parseYamlDocuments}: the `yaml` package's concrete
+ * syntax tree (built without recursion) gives each document's size and nesting
+ * depth before it is composed, so oversized or deeply nested documents are
+ * rejected without deep recursion; aliases are capped with `maxAliasCount`.
  */
-export function* parseYamlDocuments(
+function* carefulYamlDocuments(
   text: string,
   limits: ParseLimits = DEFAULT_PARSE_LIMITS,
 ): Generator<ParsedDocument> {
@@ -278,6 +278,107 @@ export function* parseYamlDocuments(
     });
   }
   yield* stream.flush();
+}
+
+/** A document marker (`---`) at the start of a line. */
+const DOCUMENT_START = /^---(?=[ \t\r\n]|$)/gm;
+/** Document end markers and directives: left to the careful path. */
+const END_OR_DIRECTIVE = /^(?:\.\.\.(?=[ \t\r\n]|$)|%)/m;
+/** An anchor (`&name`) where a node property can start: aliases need one. */
+const ANCHOR = /(?:^|[\s[{,])&[^\s[\]{},]/m;
+/** Nothing but blank lines, comments and a document marker. */
+const NO_CONTENT =
+  /^(?:[ \t]*(?:#.*)?(?:\r?\n|$)|---[ \t]*(?:#.*)?(?:\r?\n|$))*$/;
+
+/**
+ * The fast path of {@link parseYamlDocuments}: plain manifests (no anchors or
+ * aliases, no directives, documents within the size limit) are read with
+ * js-yaml's YAML 1.2 core schema, whose `maxDepth` stops deep nesting before it
+ * recurses. Undefined when the text needs the careful path, or when js-yaml
+ * rejects a document (the careful path then says precisely what is wrong).
+ */
+function fastYamlDocuments(
+  text: string,
+  limits: ParseLimits,
+): ParsedDocument[] | undefined {
+  if (ANCHOR.test(text) || END_OR_DIRECTIVE.test(text)) return undefined;
+  const starts: number[] = [0];
+  for (const m of text.matchAll(DOCUMENT_START)) {
+    if (m.index! > 0) starts.push(m.index!);
+  }
+  // A prefix of comments before the first marker belongs to the first document.
+  if (starts.length > 1 && NO_CONTENT.test(text.slice(0, starts[1]))) {
+    starts.splice(1, 1);
+  }
+  const options = {
+    schema: CORE_SCHEMA,
+    json: true,
+    maxDepth: limits.maxDepth + 1,
+  } as LoadOptions;
+  const lines = new LineTracker(text);
+  const docs: ParsedDocument[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    const offset = starts[i];
+    const end = i + 1 < starts.length ? starts[i + 1] : text.length;
+    const bytes = end - offset;
+    if (bytes > limits.maxDocumentBytes) return undefined;
+    const source = text.slice(offset, end);
+    let value: unknown;
+    try {
+      value = loadYaml(source, options);
+    } catch {
+      return undefined;
+    }
+    if (valueDepth(value, limits.maxDepth) > limits.maxDepth) return undefined;
+    docs.push({
+      index: i,
+      line: lines.lineAt(offset + firstContent(source)),
+      bytes,
+      offset,
+      value: value === undefined ? null : value,
+    });
+  }
+  return docs;
+}
+
+/** Offset of the first line with content (not blank, a comment or a bare `---`). */
+function firstContent(source: string): number {
+  let at = 0;
+  while (at < source.length) {
+    const next = source.indexOf('\n', at);
+    const line = source.slice(at, next < 0 ? source.length : next);
+    const trimmed = line.trim();
+    if (
+      trimmed !== '' &&
+      !trimmed.startsWith('#') &&
+      !/^---\s*(#.*)?$/.test(trimmed)
+    ) {
+      return at + (line.length - line.trimStart().length);
+    }
+    if (next < 0) break;
+    at = next + 1;
+  }
+  return 0;
+}
+
+/**
+ * Splits YAML text into documents and converts each to plain data. Plain
+ * manifests take a fast path (js-yaml, core schema, depth-limited); anything
+ * else — anchors and aliases, directives, oversized or malformed documents —
+ * takes a careful path that checks each document's size and nesting depth on
+ * the concrete syntax tree before composing it and caps aliases, so hostile
+ * input gives per-document errors, never a crash or a hang. Never throws.
+ */
+export function* parseYamlDocuments(
+  text: string,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+): Generator<ParsedDocument> {
+  const fast = fastYamlDocuments(text, limits);
+  if (fast) {
+    yield* fast;
+  } else {
+    yield* carefulYamlDocuments(text, limits);
+  }
 }
 
 function toParsed(

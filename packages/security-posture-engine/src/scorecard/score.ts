@@ -1,6 +1,5 @@
 import {
   scoreControls,
-  severityRank,
   type CategoryId,
   type ControlScore,
   type ControlStatus,
@@ -235,7 +234,7 @@ export function scoreEvaluation(input: ScoreInput): ScoredEvaluation {
     };
   });
 
-  findings.sort(compareFindings);
+  sortFindings(findings);
   return { score: scoreControls(controlScores), findings };
 }
 
@@ -273,14 +272,44 @@ const STATUS_ORDER: Record<Finding['status'], number> = {
   exempted: 2,
 };
 
+const SEVERITY_ORDER: Record<Severity, number> = {
+  critical: 0,
+  high: 1,
+  medium: 2,
+  low: 3,
+};
+
+function compareText(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 /** Orders findings: status (fail, error, exempted), severity, check id, resource. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
-    severityRank(a.severity) - severityRank(b.severity) ||
-    a.checkId.localeCompare(b.checkId) ||
-    (a.resource.address ?? a.resource.uid).localeCompare(
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    compareText(a.checkId, b.checkId) ||
+    compareText(
+      a.resource.address ?? a.resource.uid,
       b.resource.address ?? b.resource.uid,
     )
   );
+}
+
+/** Sorts findings in place by {@link compareFindings}, computing each sort key once. */
+function sortFindings(findings: Finding[]): void {
+  const keyed = findings.map(f => ({
+    rank: STATUS_ORDER[f.status] * 4 + SEVERITY_ORDER[f.severity],
+    check: f.checkId,
+    resource: f.resource.address ?? f.resource.uid,
+    f,
+  }));
+  keyed.sort(
+    (a, b) =>
+      a.rank - b.rank ||
+      compareText(a.check, b.check) ||
+      compareText(a.resource, b.resource),
+  );
+  for (let i = 0; i < keyed.length; i++) findings[i] = keyed[i].f;
 }
