@@ -374,6 +374,13 @@ export function euClusterObjects(): Json[] {
       labels: { [ID]: 'payments-eu' },
       privileged: true,
     }),
+    // Not pinned to a cluster: affected by an eu failure only because it had
+    // resources there.
+    ...deploymentWithChildren({
+      name: 'eu-batch',
+      namespace: 'payments-eu',
+      labels: { [ID]: 'eu-batch' },
+    }),
   ];
 }
 
@@ -406,6 +413,7 @@ export function testEntities(): Entity[] {
       [ID]: 'payments-eu',
       'backstage.io/kubernetes-cluster': 'eu',
     }),
+    component('eu-batch', { [ID]: 'eu-batch' }),
     component('broken-selector', {
       'backstage.io/kubernetes-label-selector': 'app in (a,b',
     }),
