@@ -1,0 +1,24 @@
+/**
+ * AWS resource provider for the Security Posture backend: live resources of the
+ * configured accounts through AWS Config, owned through ARN annotations and tags.
+ *
+ * @packageDocumentation
+ */
+
+export { securityPostureModuleAws as default } from './module';
+export {
+  AwsConfigResourceProvider,
+  type AwsConfigResourceProviderOptions,
+} from './AwsConfigResourceProvider';
+export {
+  ANNOTATION_AWS_ARN,
+  DEFAULT_ARN_ANNOTATIONS,
+  DEFAULT_OWNER_TAGS,
+  DEFAULT_OWNERSHIP_TAGS,
+  DEFAULT_RESOURCE_TYPES,
+  readAwsProviderConfig,
+  type AwsAccountConfig,
+  type AwsProviderConfig,
+  type OwnershipTag,
+} from './config';
+export { CatalogArnClaims } from './ownership';
