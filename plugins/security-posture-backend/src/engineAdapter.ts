@@ -1,36 +1,15 @@
-import * as engine from '@internal/security-posture-engine';
-import type {
-  NormalizeResult,
-  Normalizers,
-  ResourceSource,
+import {
+  normalizeAwsConfigItems,
+  normalizeKubernetesObjects,
+  normalizeTerraformJson,
+  type Normalizers,
 } from '@internal/security-posture-engine';
-
-type Normalize = (input: any, source: ResourceSource) => NormalizeResult;
-
-/**
- * Looks a normaliser up on the engine by name. The Terraform and AWS Config
- * normalisers are being finished in the engine package; until the engine exports
- * them, documents of those formats are reported as unsupported rather than
- * breaking the build.
- */
-function optionalNormalizer(name: string, format: string): Normalize {
-  const fn = (engine as unknown as Record<string, unknown>)[name];
-  if (typeof fn === 'function') return fn as Normalize;
-  return () => ({
-    resources: [],
-    errors: [
-      {
-        message: `${format} documents are not supported by this engine build (${name} missing)`,
-      },
-    ],
-  });
-}
 
 /** The engine's normalisers, as the file scanner wants them. */
 export const engineNormalizers: Normalizers = {
-  kubernetes: engine.normalizeKubernetesObjects,
-  terraform: optionalNormalizer('normalizeTerraformJson', 'Terraform JSON'),
-  awsConfig: optionalNormalizer('normalizeAwsConfigItems', 'AWS Config'),
+  kubernetes: normalizeKubernetesObjects,
+  terraform: normalizeTerraformJson,
+  awsConfig: normalizeAwsConfigItems,
 };
 
 /** Every canonical type the engine's normalisers produce. */

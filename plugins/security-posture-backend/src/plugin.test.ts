@@ -43,12 +43,16 @@ const permissions = mockServices.permissions.mock({
   authorize: async requests =>
     requests.map(r => {
       if (r.permission.name === 'security-posture.scan.create') {
-        return { result: policy.scan ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+        return {
+          result: policy.scan ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+        };
       }
       const ref = (r as { resourceRef?: string }).resourceRef;
       const allowed =
         policy.read === 'all' ||
-        (policy.read instanceof Set && ref !== undefined && policy.read.has(ref));
+        (policy.read instanceof Set &&
+          ref !== undefined &&
+          policy.read.has(ref));
       return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }),
   authorizeConditional: async requests =>
@@ -159,16 +163,21 @@ describe('security-posture backend', () => {
     ['get', '/checks'],
     ['post', '/scans'],
     ['get', '/scans/3f1c2b9e-5d1a-4c53-9d7e-0a1b2c3d4e5f'],
-  ] as const)('answers 401 on %s %s without credentials', async (method, path) => {
-    const res = await request(server)
-      [method](`${api}${path}`)
-      .set('Authorization', mockCredentials.none.header());
-    expect(res.status).toBe(401);
-  });
+  ] as const)(
+    'answers 401 on %s %s without credentials',
+    async (method, path) => {
+      const res = await request(server)
+        [method](`${api}${path}`)
+        .set('Authorization', mockCredentials.none.header());
+      expect(res.status).toBe(401);
+    },
+  );
 
   describe('GET /entities/:kind/:namespace/:name', () => {
     it('returns the latest posture of a scanned entity', async () => {
-      const res = await request(server).get(`${api}/entities/component/default/b`);
+      const res = await request(server).get(
+        `${api}/entities/component/default/b`,
+      );
       expect(res.status).toBe(200);
       const body = res.body as EntityPosture;
       expect(body).toMatchObject({
@@ -200,11 +209,23 @@ describe('security-posture backend', () => {
     });
 
     it('returns roll-ups for systems and groups', async () => {
-      const shop = await request(server).get(`${api}/entities/system/default/shop`);
+      const shop = await request(server).get(
+        `${api}/entities/system/default/shop`,
+      );
       expect(shop.status).toBe(200);
-      expect(shop.body.score).toEqual({ earned: 38, possible: 56, percent: 67.9 });
-      const dept = await request(server).get(`${api}/entities/group/default/dept`);
-      expect(dept.body.score).toEqual({ earned: 47, possible: 75, percent: 62.7 });
+      expect(shop.body.score).toEqual({
+        earned: 38,
+        possible: 56,
+        percent: 67.9,
+      });
+      const dept = await request(server).get(
+        `${api}/entities/group/default/dept`,
+      );
+      expect(dept.body.score).toEqual({
+        earned: 47,
+        possible: 75,
+        percent: 62.7,
+      });
     });
 
     it('says never-scanned, with how to fix it, for an entity without resources', async () => {
@@ -223,17 +244,23 @@ describe('security-posture backend', () => {
     });
 
     it('answers 404 for an entity the catalog does not know', async () => {
-      const res = await request(server).get(`${api}/entities/component/default/nope`);
+      const res = await request(server).get(
+        `${api}/entities/component/default/nope`,
+      );
       expect(res.status).toBe(404);
       expect(res.body.error.message).toContain('component:default/nope');
     });
 
     it('answers 400 for unknown kinds and malformed names', async () => {
-      const kind = await request(server).get(`${api}/entities/widget/default/a`);
+      const kind = await request(server).get(
+        `${api}/entities/widget/default/a`,
+      );
       expect(kind.status).toBe(400);
       expect(kind.body.error.message).toContain('Unsupported kind "widget"');
       const name = await request(server).get(
-        `${api}/entities/component/default/${encodeURIComponent("a'; drop table x;--")}`,
+        `${api}/entities/component/default/${encodeURIComponent(
+          "a'; drop table x;--",
+        )}`,
       );
       expect(name.status).toBe(400);
       expect(name.body.error.message).toContain('name must be');
@@ -242,9 +269,12 @@ describe('security-posture backend', () => {
     it('answers 403 when the policy denies reading the entity', async () => {
       policy.read = new Set(['component:default/a']);
       expect(
-        (await request(server).get(`${api}/entities/component/default/a`)).status,
+        (await request(server).get(`${api}/entities/component/default/a`))
+          .status,
       ).toBe(200);
-      const res = await request(server).get(`${api}/entities/component/default/b`);
+      const res = await request(server).get(
+        `${api}/entities/component/default/b`,
+      );
       expect(res.status).toBe(403);
     });
   });
@@ -319,17 +349,23 @@ describe('security-posture backend', () => {
 
     it('answers 404 and 403 like the entity route', async () => {
       expect(
-        (await request(server).get(`${api}/entities/component/default/nope/findings`))
-          .status,
+        (
+          await request(server).get(
+            `${api}/entities/component/default/nope/findings`,
+          )
+        ).status,
       ).toBe(404);
       policy.read = 'none';
       expect(
-        (await request(server).get(`${api}/entities/component/default/b/findings`))
-          .status,
+        (
+          await request(server).get(
+            `${api}/entities/component/default/b/findings`,
+          )
+        ).status,
       ).toBe(403);
     });
 
-    it('leaves members the caller may not read out of a roll-up\'s findings', async () => {
+    it("leaves members the caller may not read out of a roll-up's findings", async () => {
       policy.read = new Set(['system:default/shop', 'component:default/a']);
       const res = await request(server).get(
         `${api}/entities/system/default/shop/findings`,
@@ -348,8 +384,14 @@ describe('security-posture backend', () => {
       );
       expect(res.status).toBe(200);
       expect(res.body).toHaveLength(1);
-      expect(res.body[0]).toMatchObject({ percent: 35.7, adjustedPercent: 35.7 });
-      expect(res.body[0].categories).toContainEqual({ id: 'network', percent: 100 });
+      expect(res.body[0]).toMatchObject({
+        percent: 35.7,
+        adjustedPercent: 35.7,
+      });
+      expect(res.body[0].categories).toContainEqual({
+        id: 'network',
+        percent: 100,
+      });
     });
 
     it.each([
@@ -400,10 +442,16 @@ describe('security-posture backend', () => {
     });
 
     it('answers 404, 400 and 403', async () => {
-      expect((await request(server).get(`${api}/teams/default/nope`)).status).toBe(404);
-      expect((await request(server).get(`${api}/teams/default/-bad-`)).status).toBe(400);
+      expect(
+        (await request(server).get(`${api}/teams/default/nope`)).status,
+      ).toBe(404);
+      expect(
+        (await request(server).get(`${api}/teams/default/-bad-`)).status,
+      ).toBe(400);
       policy.read = new Set(['group:default/leaf1']);
-      expect((await request(server).get(`${api}/teams/default/dept`)).status).toBe(403);
+      expect(
+        (await request(server).get(`${api}/teams/default/dept`)).status,
+      ).toBe(403);
       const leaf = await request(server).get(`${api}/teams/default/leaf1`);
       expect(leaf.status).toBe(200);
       // The caller may read the team but not its entities: they are left out.
@@ -416,7 +464,14 @@ describe('security-posture backend', () => {
       const res = await request(server).get(`${api}/leaderboard`);
       expect(res.status).toBe(200);
       const body = res.body as Leaderboard;
-      expect(body.teams.map(t => [t.rank, t.entityRef, t.score.percent, t.entityCount])).toEqual([
+      expect(
+        body.teams.map(t => [
+          t.rank,
+          t.entityRef,
+          t.score.percent,
+          t.entityCount,
+        ]),
+      ).toEqual([
         [1, 'group:default/leaf1', 100, 1],
         [2, 'group:default/dept', 62.7, 3],
         [3, 'group:default/org', 62.7, 3],
@@ -436,18 +491,20 @@ describe('security-posture backend', () => {
     it('only lists what the caller may read', async () => {
       policy.read = new Set(['group:default/leaf1', 'component:default/a']);
       const res = await request(server).get(`${api}/leaderboard`);
-      expect(res.body.teams.map((t: { entityRef: string }) => t.entityRef)).toEqual([
-        'group:default/leaf1',
-      ]);
-      expect(res.body.entities.map((e: { entityRef: string }) => e.entityRef)).toEqual([
-        'component:default/a',
-      ]);
+      expect(
+        res.body.teams.map((t: { entityRef: string }) => t.entityRef),
+      ).toEqual(['group:default/leaf1']);
+      expect(
+        res.body.entities.map((e: { entityRef: string }) => e.entityRef),
+      ).toEqual(['component:default/a']);
     });
 
     it.each(['limit=0', 'limit=101', 'limit=-1', 'top=3'])(
       'answers 400 for %s',
       async query => {
-        expect((await request(server).get(`${api}/leaderboard?${query}`)).status).toBe(400);
+        expect(
+          (await request(server).get(`${api}/leaderboard?${query}`)).status,
+        ).toBe(400);
       },
     );
   });
@@ -463,7 +520,9 @@ describe('security-posture backend', () => {
         provider: 'fake',
         location: 'plan.json',
       });
-      expect(body.teams.map(t => [t.entityRef, t.owned, t.total, t.percent])).toEqual([
+      expect(
+        body.teams.map(t => [t.entityRef, t.owned, t.total, t.percent]),
+      ).toEqual([
         ['group:default/dept', 5, 6, 83.3],
         ['group:default/org', 5, 6, 83.3],
         ['group:default/leaf1', 2, 2, 100],
@@ -475,13 +534,15 @@ describe('security-posture backend', () => {
       policy.read = new Set(['group:default/leaf1', 'component:default/a']);
       const res = await request(server).get(`${api}/ownership`);
       expect(res.body.unowned.totalCount).toBe(0);
-      expect(res.body.teams.map((t: { entityRef: string }) => t.entityRef)).toEqual([
-        'group:default/leaf1',
-      ]);
+      expect(
+        res.body.teams.map((t: { entityRef: string }) => t.entityRef),
+      ).toEqual(['group:default/leaf1']);
     });
 
     it('answers 400 on a bad cursor', async () => {
-      expect((await request(server).get(`${api}/ownership?cursor=xyz`)).status).toBe(400);
+      expect(
+        (await request(server).get(`${api}/ownership?cursor=xyz`)).status,
+      ).toBe(400);
     });
   });
 
@@ -528,7 +589,9 @@ describe('security-posture backend', () => {
         trigger: 'manual',
         entityRef: 'component:default/a',
       });
-      expect(audited).toEqual([{ eventId: 'scan-trigger', outcome: 'success' }]);
+      expect(audited).toEqual([
+        { eventId: 'scan-trigger', outcome: 'success' },
+      ]);
       const run = await request(server).get(`${api}/scans/${res.body.scanId}`);
       expect(run.status).toBe(200);
       expect(run.body).toMatchObject({
@@ -570,13 +633,22 @@ describe('security-posture backend', () => {
         .send('{"entityRef": ');
       expect(malformed.status).toBe(400);
       expect(
-        (await request(server).post(`${api}/scans`).send({ entityRef: 'component:default/nope' }))
-          .status,
+        (
+          await request(server)
+            .post(`${api}/scans`)
+            .send({ entityRef: 'component:default/nope' })
+        ).status,
       ).toBe(404);
       expect(
-        (await request(server).get(`${api}/scans/3f1c2b9e-5d1a-4c53-9d7e-0a1b2c3d4e5f`)).status,
+        (
+          await request(server).get(
+            `${api}/scans/3f1c2b9e-5d1a-4c53-9d7e-0a1b2c3d4e5f`,
+          )
+        ).status,
       ).toBe(404);
-      expect((await request(server).get(`${api}/scans/not-a-uuid`)).status).toBe(400);
+      expect(
+        (await request(server).get(`${api}/scans/not-a-uuid`)).status,
+      ).toBe(400);
     });
 
     it('answers 403 without security-posture.scan.create, and audits the refusal', async () => {
@@ -585,7 +657,11 @@ describe('security-posture backend', () => {
       expect(res.status).toBe(403);
       expect(audited).toEqual([{ eventId: 'scan-trigger', outcome: 'fail' }]);
       expect(
-        (await request(server).get(`${api}/scans/3f1c2b9e-5d1a-4c53-9d7e-0a1b2c3d4e5f`)).status,
+        (
+          await request(server).get(
+            `${api}/scans/3f1c2b9e-5d1a-4c53-9d7e-0a1b2c3d4e5f`,
+          )
+        ).status,
       ).toBe(403);
     });
   });

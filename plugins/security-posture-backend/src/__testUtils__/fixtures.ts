@@ -166,7 +166,7 @@ function entity(
       title: name.toUpperCase(),
       annotations: { ...annotations },
     },
-    spec: spec as Entity["spec"],
+    spec: spec as Entity['spec'],
     relations,
   };
 }

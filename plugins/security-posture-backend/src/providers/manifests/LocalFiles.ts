@@ -3,7 +3,12 @@ import { extname, join, relative, isAbsolute, sep } from 'node:path';
 
 /** One file read from a local target, or why it was not. */
 export type LocalFile =
-  | { file: string; content: Buffer }
+  | {
+      file: string;
+      content: Buffer;
+      /** Path relative to the root that holds it: stable, whatever the annotation wrote. */
+      location: string;
+    }
   | { file: string; error: string; unreadable: boolean };
 
 const SCANNED = new Set(['.yaml', '.yml', '.json']);
@@ -35,6 +40,13 @@ export class LocalFiles {
 
   /** The real path of `path` when it is inside a root, else undefined. */
   async inside(path: string): Promise<string | undefined> {
+    return (await this.locate(path))?.real;
+  }
+
+  /** The real path and its path relative to the root that holds it. */
+  private async locate(
+    path: string,
+  ): Promise<{ real: string; location: string } | undefined> {
     let real: string;
     try {
       real = await fs.realpath(path);
@@ -47,7 +59,7 @@ export class LocalFiles {
         rel === '' ||
         (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))
       ) {
-        return real;
+        return { real, location: rel.split(sep).join('/') };
       }
     }
     return undefined;
@@ -158,6 +170,11 @@ export class LocalFiles {
     }
     limits.budget.files -= 1;
     limits.budget.bytes -= stat.size;
-    return { file: display, content: await fs.readFile(real) };
+    const located = await this.locate(real);
+    return {
+      file: display,
+      content: await fs.readFile(real),
+      location: located?.location ?? display,
+    };
   }
 }

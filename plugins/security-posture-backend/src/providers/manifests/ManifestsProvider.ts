@@ -87,15 +87,17 @@ export class ManifestsResourceProvider
     const resources: Resource[] = [];
     const budget = { files: config.maxFiles, bytes: config.maxTotalBytes };
 
-    const scan = (file: string, content: Buffer) => {
+    const scan = (file: string, content: Buffer, location: string) => {
       const decoded = decodeText(content);
       if ('error' in decoded) {
         problems.push(`${file}: ${decoded.error}`);
         return;
       }
+      // The location makes uids unique per file (two plans may share addresses).
       const result = scanText(decoded.text, file, {
         normalizers,
         provider: this.id,
+        location,
         maxFileBytes: config.maxFileBytes,
       });
       resources.push(...result.resources);
@@ -126,7 +128,7 @@ export class ManifestsResourceProvider
               `${file.file}: ${file.error}`,
             );
           } else {
-            scan(file.file, file.content);
+            scan(file.file, file.content, file.location);
           }
         }
         continue;
@@ -153,7 +155,7 @@ export class ManifestsResourceProvider
           } else {
             budget.files -= 1;
             budget.bytes -= content.length;
-            scan(target.display, content);
+            scan(target.display, content, target.url);
           }
           continue;
         }
@@ -187,7 +189,7 @@ export class ManifestsResourceProvider
           }
           budget.files -= 1;
           budget.bytes -= content.length;
-          scan(name, content);
+          scan(name, content, `${target.url.replace(/\/+$/, '')}/${file.path}`);
         }
       } catch (e) {
         if (context.signal.aborted) throw abortError();

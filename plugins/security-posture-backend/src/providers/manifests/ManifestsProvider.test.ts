@@ -1,0 +1,316 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ManifestsProviderConfig } from '../../config';
+import { ALL_CANONICAL_TYPES, engineNormalizers } from '../../engineAdapter';
+import { ManifestsResourceProvider } from './ManifestsProvider';
+import { addressMatchesPrefix } from './targets';
+
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: shop
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: example.com/api:1.0
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+  namespace: shop
+spec:
+  ports:
+    - port: 80
+`;
+
+const PLAN = JSON.stringify({
+  format_version: '1.2',
+  terraform_version: '1.9.0',
+  planned_values: {
+    root_module: {
+      resources: [
+        {
+          address: 'aws_s3_bucket.mine',
+          mode: 'managed',
+          type: 'aws_s3_bucket',
+          name: 'mine',
+          values: { bucket: 'shop-mine' },
+        },
+        {
+          address: 'aws_s3_bucket.theirs',
+          mode: 'managed',
+          type: 'aws_s3_bucket',
+          name: 'theirs',
+          values: { bucket: 'shop-theirs' },
+        },
+      ],
+    },
+  },
+});
+
+describe('ManifestsResourceProvider', () => {
+  let root: string;
+  let outside: string;
+
+  beforeAll(async () => {
+    root = await fs.mkdtemp(join(tmpdir(), 'sp-manifests-'));
+    outside = await fs.mkdtemp(join(tmpdir(), 'sp-outside-'));
+    await fs.mkdir(join(root, 'catalog/deploy/nested'), { recursive: true });
+    await fs.writeFile(join(root, 'catalog/deploy/app.yaml'), DEPLOYMENT);
+    await fs.writeFile(join(root, 'catalog/deploy/README.md'), '# not scanned');
+    await fs.writeFile(
+      join(root, 'catalog/deploy/nested/sa.yml'),
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  namespace: shop\n',
+    );
+    await fs.writeFile(join(root, 'catalog/plan.json'), PLAN);
+    await fs.writeFile(join(root, 'catalog/broken.yaml'), 'kind: [unclosed\n');
+    await fs.writeFile(join(outside, 'secret.yaml'), DEPLOYMENT);
+    await fs.symlink(
+      join(outside, 'secret.yaml'),
+      join(root, 'catalog/deploy/escape.yaml'),
+    );
+  });
+
+  afterAll(async () => {
+    await fs.rm(root, { recursive: true, force: true });
+    await fs.rm(outside, { recursive: true, force: true });
+  });
+
+  function provider(
+    overrides: Partial<ManifestsProviderConfig> = {},
+    urlReader = mockServices.urlReader.mock(),
+  ) {
+    return new ManifestsResourceProvider({
+      urlReader,
+      integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
+      logger: mockServices.logger.mock(),
+      config: {
+        enabled: true,
+        localRoots: [root],
+        maxFileBytes: 1024 * 1024,
+        maxFiles: 50,
+        maxTotalBytes: 10 * 1024 * 1024,
+        ...overrides,
+      },
+      normalizers: engineNormalizers,
+      resourceTypes: ALL_CANONICAL_TYPES,
+    });
+  }
+
+  function entity(
+    annotations: Record<string, string>,
+    location = `file:${root}/catalog/entities.yaml`,
+  ): Entity {
+    return {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'shop-api',
+        annotations: {
+          'backstage.io/managed-by-location': location,
+          ...annotations,
+        },
+      },
+    };
+  }
+
+  const context = () => ({
+    signal: new AbortController().signal,
+    logger: mockServices.logger.mock(),
+    now: new Date(),
+  });
+
+  it('applies only to entities with the manifests annotation', () => {
+    const p = provider();
+    expect(p.appliesTo(entity({}))).toBe(false);
+    expect(
+      p.appliesTo(entity({ 'security-posture.backstage.io/manifests': ' , ' })),
+    ).toBe(false);
+    expect(
+      p.appliesTo(
+        entity({ 'security-posture.backstage.io/manifests': 'x.yaml' }),
+      ),
+    ).toBe(true);
+  });
+
+  it('reads files and directories relative to the catalog file, filtered by Terraform addresses', async () => {
+    const result = await provider().getEntityResources(
+      entity({
+        'security-posture.backstage.io/manifests': 'deploy/, plan.json',
+        'security-posture.backstage.io/terraform-addresses':
+          'aws_s3_bucket.mine',
+      }),
+      context(),
+    );
+    expect(result?.incomplete).toBeUndefined();
+    expect(
+      result!.resources.map(r => [r.kind, r.name, r.source.file]).sort(),
+    ).toEqual([
+      ['Deployment', 'api', 'deploy/app.yaml'],
+      ['Service', 'api', 'deploy/app.yaml'],
+      ['ServiceAccount', 'api', 'deploy/nested/sa.yml'],
+      ['aws_s3_bucket', 'shop-mine', 'plan.json'],
+    ]);
+    expect(result!.unclaimed?.map(r => r.address)).toEqual([
+      'aws_s3_bucket.theirs',
+    ]);
+    // The symlink pointing outside the root was not followed.
+    expect(result!.warnings?.join(' ')).toContain(
+      'deploy/escape.yaml: links outside the allowed directories',
+    );
+    // Uids carry the file, so two plans with the same addresses stay apart.
+    expect(result!.resources.find(r => r.kind === 'aws_s3_bucket')?.uid).toBe(
+      'tf:catalog/plan.json/aws_s3_bucket.mine',
+    );
+  });
+
+  it.each([
+    ['../../outside/secret.yaml', 'no such file'],
+    ['file:///etc/passwd', 'only http(s) URLs or paths relative'],
+    ['missing.yaml', 'no such file or directory'],
+    ['broken.yaml', 'broken.yaml'],
+  ])('marks the result incomplete for %s', async (target, message) => {
+    const result = await provider().getEntityResources(
+      entity({ 'security-posture.backstage.io/manifests': target }),
+      context(),
+    );
+    expect(result?.incomplete).toContain(message);
+    expect(result?.resources).toEqual([]);
+  });
+
+  it('refuses paths that escape the local roots', async () => {
+    const rel = join('..', '..', outside.split('/').pop()!, 'secret.yaml');
+    const result = await provider().getEntityResources(
+      entity(
+        { 'security-posture.backstage.io/manifests': `../${rel}` },
+        `file:${root}/catalog/entities.yaml`,
+      ),
+      context(),
+    );
+    expect(result?.incomplete).toMatch(/outside the directories|no such file/);
+    const absolute = await provider().getEntityResources(
+      entity({
+        'security-posture.backstage.io/manifests': join(outside, 'secret.yaml'),
+      }),
+      context(),
+    );
+    expect(absolute?.incomplete).toContain('outside the directories');
+    expect(absolute?.resources).toEqual([]);
+  });
+
+  it('does not read local files without configured roots, and enforces limits', async () => {
+    const disabled = await provider({ localRoots: [] }).getEntityResources(
+      entity({ 'security-posture.backstage.io/manifests': 'deploy/' }),
+      context(),
+    );
+    expect(disabled?.incomplete).toContain('reading local files is disabled');
+    const few = await provider({ maxFiles: 1 }).getEntityResources(
+      entity({ 'security-posture.backstage.io/manifests': 'deploy/' }),
+      context(),
+    );
+    expect(few?.incomplete).toContain('file or byte limit');
+    const small = await provider({ maxFileBytes: 100 }).getEntityResources(
+      entity({ 'security-posture.backstage.io/manifests': 'deploy/app.yaml' }),
+      context(),
+    );
+    expect(small?.incomplete).toContain('larger than the 100 byte limit');
+  });
+
+  it('reads files and trees through the UrlReader for url: locations', async () => {
+    const urlReader = mockServices.urlReader.mock({
+      readUrl: jest.fn(async () => ({
+        buffer: async () => Buffer.from(DEPLOYMENT),
+      })) as any,
+      readTree: jest.fn(async () => ({
+        files: async () => [
+          {
+            path: 'sa.yml',
+            content: async () =>
+              Buffer.from(
+                'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n',
+              ),
+          },
+        ],
+        archive: jest.fn(),
+        dir: jest.fn(),
+        etag: 'e1',
+      })) as any,
+    });
+    const result = await provider({}, urlReader).getEntityResources(
+      entity(
+        {
+          'security-posture.backstage.io/manifests':
+            'deploy/app.yaml, deploy/rbac',
+        },
+        'url:https://github.com/acme/shop/blob/main/catalog-info.yaml',
+      ),
+      context(),
+    );
+    expect(urlReader.readUrl).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^https:\/\/github\.com\/acme\/shop\/(blob|tree)\/main\/deploy\/app\.yaml$/,
+      ),
+      expect.anything(),
+    );
+    expect(urlReader.readTree).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^https:\/\/github\.com\/acme\/shop\/(blob|tree)\/main\/deploy\/rbac$/,
+      ),
+      expect.objectContaining({ filter: expect.any(Function) }),
+    );
+    expect(result?.incomplete).toBeUndefined();
+    expect(result!.resources.map(r => r.kind).sort()).toEqual([
+      'Deployment',
+      'Service',
+      'ServiceAccount',
+    ]);
+  });
+
+  it('never fetches loopback, link-local or private addresses, and reports reader errors', async () => {
+    const urlReader = mockServices.urlReader.mock({
+      readUrl: jest.fn(async () => {
+        throw new Error(
+          "Reading from 'https://evil.example.com/x.yaml' is not allowed",
+        );
+      }) as any,
+    });
+    const result = await provider({}, urlReader).getEntityResources(
+      entity({
+        'security-posture.backstage.io/manifests':
+          'http://169.254.169.254/latest/meta-data.yaml, http://localhost:8080/a.yaml, http://[::1]/b.yaml, https://evil.example.com/x.yaml',
+      }),
+      context(),
+    );
+    expect(urlReader.readUrl).toHaveBeenCalledTimes(1);
+    expect(result?.incomplete).toContain('169.254.169.254');
+    expect(result?.incomplete).toContain('localhost');
+    expect(result?.incomplete).toContain('not allowed');
+  });
+
+  it('matches Terraform address prefixes on address boundaries', () => {
+    expect(
+      addressMatchesPrefix('module.app.aws_s3_bucket.x', 'module.app'),
+    ).toBe(true);
+    expect(
+      addressMatchesPrefix('aws_s3_bucket.logs[0]', 'aws_s3_bucket.logs'),
+    ).toBe(true);
+    expect(
+      addressMatchesPrefix('aws_s3_bucket.logs', 'aws_s3_bucket.logs'),
+    ).toBe(true);
+    expect(addressMatchesPrefix('module.application.x', 'module.app')).toBe(
+      false,
+    );
+    expect(
+      addressMatchesPrefix('aws_s3_bucket.logs_old', 'aws_s3_bucket.logs'),
+    ).toBe(false);
+  });
+});
