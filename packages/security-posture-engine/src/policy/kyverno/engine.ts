@@ -20,7 +20,7 @@ import {
   KyvernoJmespath,
 } from './jmespath';
 import { matchTargetOf, ruleMatchError } from './match';
-import { matchPattern, toEvidencePath } from './matchPattern';
+import { matchPattern } from './matchPattern';
 import type {
   KyvernoConditions,
   KyvernoContextEntry,
@@ -317,7 +317,7 @@ function validatePatterns(
         return {
           status: 'fail',
           message: patternFailMessage(env, ctx, r.message, r.path),
-          paths: [toEvidencePath(r.path)],
+          paths: [r.evidencePath],
         };
     }
   }
@@ -344,7 +344,7 @@ function validatePatterns(
       failed.push(`rule ${name}[${i}] failed: ${r.message}`);
     } else {
       failed.push(`rule ${name}[${i}] failed at path ${r.path}`);
-      paths.push(toEvidencePath(r.path));
+      paths.push(r.evidencePath);
     }
   }
   if (skipped.length > 0 && failed.length === 0) {

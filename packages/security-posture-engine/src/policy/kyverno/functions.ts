@@ -35,12 +35,47 @@ export type JpType =
   | 'array-string'
   | 'array-number';
 
+/** What a function implementation may use from the interpreter. */
+export interface FunctionRuntime {
+  currentTime(): Date;
+  /** Evaluates an expression reference (`&field`) on a value. */
+  visit(node: any, value: unknown): unknown;
+}
+
+function extremeBy(
+  name: string,
+  items: unknown[],
+  expref: unknown,
+  rt: FunctionRuntime,
+  better: (a: number | string, b: number | string) => boolean,
+): unknown {
+  if (items.length === 0) return null;
+  let best: unknown = null;
+  let bestKey: number | string | undefined;
+  let kind: 'number' | 'string' | undefined;
+  for (const item of items) {
+    const key = rt.visit(expref, item);
+    if (typeof key !== 'number' && typeof key !== 'string') {
+      return fail(`${name}: the expression must give numbers or strings`);
+    }
+    if (kind && typeof key !== kind) {
+      return fail(`${name}: the expression must give values of one type`);
+    }
+    kind = typeof key as 'number' | 'string';
+    if (bestKey === undefined || better(key, bestKey)) {
+      bestKey = key;
+      best = item;
+    }
+  }
+  return best;
+}
+
 /** A function: allowed types per argument and the implementation. */
 export interface FunctionSpec {
   args: JpType[][];
   variadic?: boolean;
   description: string;
-  fn: (args: any[], runtime: { currentTime(): Date }) => unknown;
+  fn: (args: any[], runtime: FunctionRuntime) => unknown;
 }
 
 function fail(message: string): never {
@@ -207,6 +242,18 @@ const A: JpType[] = ['any'];
 
 /** Kyverno's functions, by name. */
 export const KYVERNO_FUNCTIONS: Record<string, FunctionSpec> = {
+  max_by: {
+    args: [['array'], ['expref']],
+    description: 'the element with the largest key (numbers or strings)',
+    fn: ([items, expref], rt) =>
+      extremeBy('max_by', items, expref, rt, (a, b) => a > b),
+  },
+  min_by: {
+    args: [['array'], ['expref']],
+    description: 'the element with the smallest key (numbers or strings)',
+    fn: ([items, expref], rt) =>
+      extremeBy('min_by', items, expref, rt, (a, b) => a < b),
+  },
   compare: {
     args: [S, S],
     description: 'compares two strings lexicographically (-1, 0, 1)',

@@ -29,10 +29,31 @@ interface Failure {
 export type PatternResult =
   | { status: 'pass' }
   | { status: 'skip'; message: string }
-  | { status: 'fail'; path: string; message: string }
+  | {
+      status: 'fail';
+      /** Kyverno's path of the mismatch (`/spec/containers/0/image/`). */
+      path: string;
+      /** The same as a dotted path (`spec.containers[0].image`). */
+      evidencePath: string;
+      message: string;
+    }
   | { status: 'error'; message: string };
 
 const PASS_RESULT: PatternResult = Object.freeze({ status: 'pass' as const });
+
+/** Escapes a key for the internal `/`-separated path (`/` → `~1`, `~` → `~0`). */
+function seg(key: string): string {
+  return key.indexOf('/') < 0 && key.indexOf('~') < 0
+    ? key
+    : key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** The path as Kyverno prints it (keys unescaped). */
+function raw(path: string): string {
+  return path.indexOf('~') < 0
+    ? path
+    : path.replace(/~1/g, '/').replace(/~0/g, '~');
+}
 
 function isSkip(e: PatternError): boolean {
   return (
@@ -110,11 +131,15 @@ export function matchPattern(
   if (!failure) return PASS_RESULT;
   const { error } = failure;
   if (isSkip(error)) return { status: 'skip', message: error.message };
-  if (error.kind === 'anchor' && error.anchor === 'negation') {
-    return { status: 'fail', path: failure.path, message: error.message };
-  }
+  const fail: PatternResult = {
+    status: 'fail',
+    path: raw(failure.path),
+    evidencePath: toEvidencePath(failure.path),
+    message: error.message,
+  };
+  if (error.kind === 'anchor' && error.anchor === 'negation') return fail;
   if (ac.keysAreMissing()) return { status: 'error', message: error.message };
-  return { status: 'fail', path: failure.path, message: error.message };
+  return fail;
 }
 
 function validateElement(
@@ -127,9 +152,9 @@ function validateElement(
     if (!isObject(resource)) {
       return mismatch(
         path,
-        `pattern and resource have different structures. Path: ${path}. Expected map, found ${typeName(
-          resource,
-        )}`,
+        `pattern and resource have different structures. Path: ${raw(
+          path,
+        )}. Expected map, found ${typeName(resource)}`,
       );
     }
     ac.check(pattern, resource);
@@ -139,7 +164,9 @@ function validateElement(
     if (!Array.isArray(resource)) {
       return mismatch(
         path,
-        `validation rule failed at path ${path}, resource does not satisfy the expected overlay pattern`,
+        `validation rule failed at path ${raw(
+          path,
+        )}, resource does not satisfy the expected overlay pattern`,
       );
     }
     return validateArray(resource, pattern, path, ac);
@@ -157,7 +184,7 @@ function validateElement(
             path,
             `resource value '${describe(resource)}' does not match '${describe(
               pattern,
-            )}' at path ${path}`,
+            )}' at path ${raw(path)}`,
           );
         }
       }
@@ -168,12 +195,15 @@ function validateElement(
         path,
         `resource value '${describe(resource)}' does not match '${describe(
           pattern,
-        )}' at path ${path}`,
+        )}' at path ${raw(path)}`,
       );
     }
     return undefined;
   }
-  return mismatch(path, `failed at '${path}', pattern contains unknown type`);
+  return mismatch(
+    path,
+    `failed at '${raw(path)}', pattern contains unknown type`,
+  );
 }
 
 function hasNestedAnchors(pattern: unknown): boolean {
@@ -311,11 +341,11 @@ function handleKey(
         break; // `+()` falls through to a plain key, as in Kyverno
     }
   }
-  const currentPath = `${path}${key}/`;
+  const currentPath = `${path}${seg(key)}/`;
   const value = has(resource, key) ? resource[key] : null;
   if (pattern === '*') {
     if (value !== null && value !== undefined) return undefined;
-    return mismatch(path, `${path}/${key} not found`);
+    return mismatch(path, `${raw(path)}/${key} not found`);
   }
   return validateElement(value, pattern, currentPath, ac);
 }
@@ -327,7 +357,7 @@ function handleConditional(
   path: string,
   ac: AnchorPresence,
 ): Failure | undefined {
-  const currentPath = `${path}${a.key}/`;
+  const currentPath = `${path}${seg(a.key)}/`;
   if (!has(resource, a.key)) {
     return {
       path: currentPath,
@@ -354,7 +384,7 @@ function handleGlobal(
   path: string,
   ac: AnchorPresence,
 ): Failure | undefined {
-  const currentPath = `${path}${a.key}/`;
+  const currentPath = `${path}${seg(a.key)}/`;
   if (!has(resource, a.key)) return undefined;
   const failure = validateElement(resource[a.key], pattern, currentPath, ac);
   if (failure) {
@@ -374,7 +404,7 @@ function handleEquality(
   ac: AnchorPresence,
 ): Failure | undefined {
   if (!has(resource, a.key)) return undefined;
-  return validateElement(resource[a.key], pattern, `${path}${a.key}/`, ac);
+  return validateElement(resource[a.key], pattern, `${path}${seg(a.key)}/`, ac);
 }
 
 function handleNegation(
@@ -382,11 +412,11 @@ function handleNegation(
   resource: JsonObject,
   path: string,
 ): Failure | undefined {
-  const currentPath = `${path}${a.key}/`;
+  const currentPath = `${path}${seg(a.key)}/`;
   if (has(resource, a.key)) {
     return {
       path: currentPath,
-      error: anchorError('negation', `${currentPath} is not allowed`),
+      error: anchorError('negation', `${raw(currentPath)} is not allowed`),
     };
   }
   return undefined;
@@ -399,7 +429,7 @@ function handleExistence(
   path: string,
   ac: AnchorPresence,
 ): Failure | undefined {
-  const currentPath = `${path}${a.key}/`;
+  const currentPath = `${path}${seg(a.key)}/`;
   if (!has(resource, a.key)) return undefined;
   const value = resource[a.key];
   if (!Array.isArray(value)) {
@@ -433,7 +463,7 @@ function handleExistence(
     if (!found) {
       return mismatch(
         currentPath,
-        `existence anchor validation failed at path ${currentPath}`,
+        `existence anchor validation failed at path ${raw(currentPath)}`,
       );
     }
   }
@@ -587,7 +617,8 @@ export function toEvidencePath(path: string): string {
   const parts = path.split('/').filter(p => p !== '');
   let out = '';
   for (const part of parts) {
-    const key = parseAnchor(part)?.key ?? part;
+    const unescaped = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    const key = parseAnchor(unescaped)?.key ?? unescaped;
     if (/^\d+$/.test(key)) out += `[${key}]`;
     else if (/^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
     else out += `[${JSON.stringify(key)}]`;
