@@ -81,6 +81,8 @@ export interface EntityResultOutcome {
   newlyExempted: FindingWrite[];
   /** Findings that were open and are now resolved. */
   resolved: number;
+  /** Failing findings that are new in this write, or came back after being resolved. */
+  opened: FindingWrite[];
 }
 
 /** Filters of a findings page. */
@@ -519,7 +521,7 @@ export class SecurityPostureStore {
         input.scanId,
         input.at,
       );
-      const { newlyExempted, resolved } = await this.writeFindings(
+      const { newlyExempted, resolved, opened } = await this.writeFindings(
         tx,
         input.entityId,
         input.findings,
@@ -540,7 +542,7 @@ export class SecurityPostureStore {
         input.providerStates,
         input.at,
       );
-      return { snapshotWritten, newlyExempted, resolved };
+      return { snapshotWritten, newlyExempted, resolved, opened };
     });
   }
 
@@ -884,7 +886,11 @@ export class SecurityPostureStore {
     findings: readonly FindingWrite[],
     scanId: string,
     at: Date,
-  ): Promise<{ newlyExempted: FindingWrite[]; resolved: number }> {
+  ): Promise<{
+    newlyExempted: FindingWrite[];
+    resolved: number;
+    opened: FindingWrite[];
+  }> {
     const existing = await tx('findings')
       .where({ entity_id: entityId })
       .select('id', 'fingerprint', 'status');
@@ -897,6 +903,7 @@ export class SecurityPostureStore {
     }
     const current = new Set<string>();
     const newlyExempted: FindingWrite[] = [];
+    const opened: FindingWrite[] = [];
     const rows: Row[] = [];
     for (const f of findings) {
       if (current.has(f.fingerprint)) continue;
@@ -904,6 +911,12 @@ export class SecurityPostureStore {
       const before = byFingerprint.get(f.fingerprint);
       if (f.status === 'exempted' && before?.status !== 'exempted') {
         newlyExempted.push(f);
+      }
+      if (
+        f.status === 'open' &&
+        (!before || before.status === 'resolved')
+      ) {
+        opened.push(f);
       }
       rows.push({
         entity_id: entityId,
@@ -962,7 +975,7 @@ export class SecurityPostureStore {
         .whereIn('id', part)
         .update({ status: 'resolved', resolved_at: at, last_scan_id: scanId });
     }
-    return { newlyExempted, resolved: toResolve.length };
+    return { newlyExempted, resolved: toResolve.length, opened };
   }
 
   private async writeResources(

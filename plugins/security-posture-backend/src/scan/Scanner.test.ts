@@ -22,7 +22,7 @@ import { CatalogReader } from '../catalog/CatalogReader';
 import { CheckCatalogue } from '../checks/CheckCatalogue';
 import { readSecurityPostureConfig } from '../config';
 import { SecurityPostureStore } from '../database/SecurityPostureStore';
-import { Scanner } from './Scanner';
+import { Scanner, type EntityScanEvent } from './Scanner';
 
 jest.setTimeout(120_000);
 
@@ -64,7 +64,11 @@ describe('Scanner', () => {
         };
       }),
     };
+    const events: EntityScanEvent[] = [];
     const scanner = new Scanner({
+      onEntityScanned: event => {
+        events.push(event);
+      },
       store,
       catalog: new CatalogReader({
         catalog,
@@ -97,7 +101,7 @@ describe('Scanner', () => {
       await store.finishScanRun(id, outcome);
       return { id, outcome };
     };
-    return { knex, store, scanner, fake, catalog, scan, audited };
+    return { knex, store, scanner, fake, catalog, scan, audited, events };
   }
 
   const percent = async (store: SecurityPostureStore, ref: string) =>
@@ -189,8 +193,20 @@ describe('Scanner', () => {
   it.each(databases.eachSupportedId())(
     'records a history point per changed scan and resolves fixed findings on %p',
     async databaseId => {
-      const { store, scan, fake } = await setup(databaseId);
+      const { store, scan, fake, events } = await setup(databaseId);
       await scan();
+      const bEvents = () => events.filter(e => e.entityRef === 'component:default/b');
+      expect(bEvents()).toEqual([
+        expect.objectContaining({
+          previous: undefined,
+          current: { percent: 35.7, adjustedPercent: 35.7 },
+          resolved: 0,
+        }),
+      ]);
+      expect(bEvents()[0].opened.map(f => f.checkId).sort()).toEqual([
+        'test-encrypted',
+        'test-no-privileged',
+      ]);
       const bId = (await store.getCatalogEntity('component:default/b'))!.id;
       const before = await store.listFindings([bId], { limit: 10 });
       expect(before.items.map(f => [f.checkId, f.status])).toEqual([
@@ -205,6 +221,13 @@ describe('Scanner', () => {
       ]);
       const second = await scan();
       expect(await percent(store, 'component:default/b')).toBe(67.9);
+      // Regression alerts get the change: better score, one finding fixed.
+      expect(bEvents()[1]).toMatchObject({
+        previous: { percent: 35.7 },
+        current: { percent: 67.9 },
+        opened: [],
+        resolved: 1,
+      });
       expect(await percent(store, 'system:default/shop')).toBe(83.9);
 
       const history = await store.getHistory(
@@ -238,6 +261,7 @@ describe('Scanner', () => {
 
       // An identical scan is not re-assessed and adds no history point.
       await scan();
+      expect(bEvents()).toHaveLength(2);
       expect(
         (
           await store.getHistory(

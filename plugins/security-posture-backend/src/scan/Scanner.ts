@@ -51,6 +51,22 @@ export interface ScanOutcome {
   error?: string;
 }
 
+/**
+ * What changed for an entity in a scan that re-assessed it: the input for
+ * regression alerts and events.
+ */
+export interface EntityScanEvent {
+  scanId: string;
+  entityRef: string;
+  /** The posture before this scan; undefined on the first scan. */
+  previous?: { percent: number | null; adjustedPercent: number | null };
+  current: { percent: number | null; adjustedPercent: number | null };
+  /** Failing findings that are new, or came back after being resolved. */
+  opened: FindingWrite[];
+  /** Number of findings resolved by this scan. */
+  resolved: number;
+}
+
 /** What one provider said about one entity. */
 type ProviderOutcome =
   | {
@@ -113,6 +129,8 @@ export class Scanner {
       auditor?: AuditorService;
       config: SecurityPostureConfig['scan'];
       exemptionFiles: readonly string[];
+      /** Called after an entity was re-assessed (regression alerts, events). */
+      onEntityScanned?: (event: EntityScanEvent) => Promise<void> | void;
     },
   ) {}
 
@@ -750,6 +768,30 @@ export class Scanner {
     if (problems.length > 0) ctx.counts.errors++;
     if (outcome.newlyExempted.length > 0) {
       await this.auditExemptions(ref, outcome.newlyExempted);
+    }
+    if (this.options.onEntityScanned) {
+      try {
+        await this.options.onEntityScanned({
+          scanId: ctx.scanId,
+          entityRef: ref,
+          previous: existing
+            ? {
+                percent: existing.percent,
+                adjustedPercent: existing.adjustedPercent,
+              }
+            : undefined,
+          current: {
+            percent: posture.percent,
+            adjustedPercent: posture.adjustedPercent,
+          },
+          opened: outcome.opened,
+          resolved: outcome.resolved,
+        });
+      } catch (e) {
+        logger.warn(
+          `Security posture: the scan listener failed for ${ref}: ${message(e)}`,
+        );
+      }
     }
   }
 
