@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { computeRules } from './autogen';
 import { evaluateKyvernoPolicy } from './engine';
 import { loadKyvernoPolicies } from './load';
@@ -788,5 +789,85 @@ describe('UPDATE with Enforce', () => {
         }),
       ),
     ).toEqual({ r: 'fail' });
+  });
+});
+
+describe('robustness', () => {
+  const policies = [
+    rule(`
+    validate:
+      pattern:
+        spec:
+          =(securityContext):
+            =(runAsUser): ">0"
+          containers:
+          - =(securityContext):
+              =(privileged): "false"
+              X(procMount): "null"
+`),
+    rule(`
+    validate:
+      foreach:
+      - list: request.object.spec.[initContainers, containers][]
+        deny:
+          conditions:
+            any:
+            - key: "{{ element.securityContext.capabilities.add[] || \`[]\` }}"
+              operator: AnyNotIn
+              value: [NET_BIND_SERVICE]
+`),
+    rule(`
+    validate:
+      deny:
+        conditions:
+          all:
+          - key: "{{ request.object.spec.[ephemeralContainers, initContainers, containers][].ports[].hostPort }}"
+            operator: AnyNotIn
+            value: 5000-6000
+`),
+  ];
+
+  it('never throws on arbitrary objects, whatever their shape', () => {
+    const kinds = fc.constantFrom(
+      'Pod',
+      'Deployment',
+      'CronJob',
+      'Job',
+      'Service',
+      42,
+      null,
+    );
+    const resource = fc.record({
+      apiVersion: fc.constantFrom('v1', 'apps/v1', 'batch/v1', 7),
+      kind: kinds,
+      metadata: fc.oneof(fc.record({ name: fc.string() }), fc.jsonValue()),
+      spec: fc.oneof(
+        fc.jsonValue(),
+        fc.record({
+          containers: fc.oneof(
+            fc.jsonValue(),
+            fc.array(
+              fc.record({
+                securityContext: fc.jsonValue(),
+                ports: fc.jsonValue(),
+              }),
+            ),
+          ),
+          securityContext: fc.jsonValue(),
+          template: fc.jsonValue(),
+        }),
+      ),
+    });
+    fc.assert(
+      fc.property(resource, (r: unknown) => {
+        for (const p of policies) {
+          for (const result of evaluateKyvernoPolicy(p, r)) {
+            expect(['pass', 'fail', 'skip', 'error']).toContain(result.status);
+            expect(typeof result.message).toBe('string');
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

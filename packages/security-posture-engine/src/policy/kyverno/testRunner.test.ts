@@ -133,8 +133,14 @@ results:
 - policy: team-quota
   rule: max-replicas
   resource: big
+  namespace: team-a
   kind: Deployment
   status: fail
+- policy: team-quota
+  rule: max-replicas
+  resources: [team-b/big]
+  kind: Deployment
+  result: pass
 `;
 
 const OLD_RESOURCES = `
@@ -147,6 +153,11 @@ apiVersion: apps/v1
 kind: Deployment
 metadata: {name: big, namespace: team-a}
 spec: {replicas: 9}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: big, namespace: team-b}
+spec: {replicas: 3}
 `;
 
 const VALUES = `
@@ -213,9 +224,10 @@ describe('runKyvernoTests', () => {
       ['ghost', 'no-latest', 'pass', 'not-found', false],
       ['small', 'max-replicas', 'pass', 'pass', true],
       ['big', 'max-replicas', 'fail', 'fail', true],
+      ['team-b/big', 'max-replicas', 'pass', 'pass', true],
     ]);
     expect(report.rows.find(r => r.rule === 'add-label')?.skipped).toBe(true);
-    expect([report.passed, report.failed, report.skipped]).toEqual([4, 2, 1]);
+    expect([report.passed, report.failed, report.skipped]).toEqual([5, 2, 1]);
     expect(kyvernoTestsFailed(report)).toBe(true);
 
     const text = formatKyvernoTestReport(report, { cwd: dir });
@@ -229,12 +241,12 @@ describe('runKyvernoTests', () => {
     expect(lines).toContain(
       "FAIL latest/.kyverno-test/kyverno-test.yaml: disallow-latest/no-latest on Pod/ghost: expected pass, got not-found — resource ghost not found in the test's resources",
     );
-    expect(lines[lines.length - 1]).toBe('4 passed, 2 failed, 1 skipped');
+    expect(lines[lines.length - 1]).toBe('5 passed, 2 failed, 1 skipped');
   });
 
   it('prints only the summary when everything agrees', async () => {
     const report = await runKyvernoTests([path.join(dir, 'quota')]);
-    expect(formatKyvernoTestReport(report)).toBe('2 passed, 0 failed');
+    expect(formatKyvernoTestReport(report)).toBe('3 passed, 0 failed');
     expect(kyvernoTestsFailed(report)).toBe(false);
   });
 

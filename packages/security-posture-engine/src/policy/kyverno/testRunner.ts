@@ -428,11 +428,8 @@ async function runOne(
         .filter(([r]) => {
           const m = metaOf(r);
           if (resourceRef !== '' && m.name !== wantName) return false;
-          if (
-            wantNamespace !== undefined &&
-            parts.length === 2 &&
-            m.namespace !== wantNamespace
-          ) {
+          // `ns/name`, or the older format's `namespace` field
+          if (wantNamespace !== undefined && m.namespace !== wantNamespace) {
             return false;
           }
           if (resourceRef === '' && entry.kind && r.kind !== entry.kind)
