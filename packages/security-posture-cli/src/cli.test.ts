@@ -338,6 +338,7 @@ describe('security-posture scan', () => {
       no_overprivileged_roles: { weight: 20 }
     checks:
       k8s-image-mutable-tag: { enabled: false }
+      k8s-no-such-check: { enabled: false }
       k8s-privileged-container:
         severity: critical
         remediationUrl: https://runbooks.example.com/privileged
@@ -358,6 +359,12 @@ describe('security-posture scan', () => {
         r.categories.find((c: any) => c.id === 'identity_and_access');
       expect(iam(report).possible).toBe(iam(base.report).possible + 12);
       expect(report.modelVersion).not.toBe(base.report.modelVersion);
+      expect(report.warnings).toEqual([
+        {
+          source: file,
+          message: 'checks.k8s-no-such-check: no such check (ignored)',
+        },
+      ]);
     });
 
     it('rejects an invalid configuration with exit code 2', async () => {

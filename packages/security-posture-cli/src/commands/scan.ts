@@ -7,12 +7,12 @@ import {
 import {
   BUILTIN_CHECKS,
   createPostureEngine,
-  defaultNormalizers,
   loadPolicyDirectory,
   parseExemptions,
   parseScoringConfig,
   scanPaths,
   uniqueResourceIds,
+  unknownCheckOverrides,
   type Assessment,
   type CheckDefinition,
   type Exemption,
@@ -173,10 +173,17 @@ export async function runScan(
   const exemptions = await loadExemptions(options.exemptions);
   const policyChecks = await loadPolicies(options.policy, errors, warnings);
 
+  const allChecks = [...BUILTIN_CHECKS, ...policyChecks];
+  for (const id of unknownCheckOverrides(allChecks, config)) {
+    warnings.push({
+      source: options.config!,
+      message: `checks.${id}: no such check (ignored)`,
+    });
+  }
   let engine;
   try {
     engine = createPostureEngine({
-      checks: [...BUILTIN_CHECKS, ...policyChecks],
+      checks: allChecks,
       config,
     });
   } catch (e) {
@@ -190,9 +197,7 @@ export async function runScan(
   let ignored = 0;
   let readable = 0;
   let sourceFailed = false;
-  for await (const file of scanPaths(paths, {
-    normalizers: defaultNormalizers,
-  })) {
+  for await (const file of scanPaths(paths)) {
     files++;
     ignored += file.ignored;
     if (!file.errors.some(e => e.unreadable) || file.resources.length > 0) {
@@ -246,7 +251,7 @@ export async function runScan(
   }
   if (warnings.length > 0 && options.format === 'table') {
     io.stderr(
-      `\n${warnings.length} policy warning(s):\n${warnings
+      `\n${warnings.length} warning(s):\n${warnings
         .map(w => `  ${w.source}: ${w.message}`)
         .join('\n')}\n`,
     );

@@ -48,7 +48,12 @@ describe('parseYamlDocuments', () => {
     ].join('\n');
     const { fast, careful } = both(text);
     const strip = (docs: typeof fast) =>
-      docs.map(d => ({ index: d.index, line: d.line, value: d.value, error: d.error }));
+      docs.map(d => ({
+        index: d.index,
+        line: d.line,
+        value: d.value,
+        error: d.error,
+      }));
     expect(strip(fast)).toEqual(strip(careful));
     expect(fast.map(d => d.line)).toEqual([3, 28, 32]);
     expect(fast[0].value).toMatchObject({
@@ -89,11 +94,13 @@ describe('parseYamlDocuments', () => {
 
   it('gives one error per bad document and keeps the others', () => {
     const docs = [...parseYamlDocuments('a: 1\n---\nb: [\n---\nc: 3\n')];
-    expect(docs.map(d => [d.index, d.value ?? null, Boolean(d.error)])).toEqual([
-      [0, { a: 1 }, false],
-      [1, null, true],
-      [2, { c: 3 }, false],
-    ]);
+    expect(docs.map(d => [d.index, d.value ?? null, Boolean(d.error)])).toEqual(
+      [
+        [0, { a: 1 }, false],
+        [1, null, true],
+        [2, { c: 3 }, false],
+      ],
+    );
   });
 
   it('resolves a few aliases but stops alias bombs', () => {

@@ -8,6 +8,7 @@ import type {
   SourceFormat,
 } from '../model/resource';
 import { detectDocument } from './detect';
+import { defaultNormalizers } from './normalizers';
 import { findFiles } from './files';
 import {
   DEFAULT_PARSE_LIMITS,
@@ -59,7 +60,8 @@ export interface FileScanResult {
 
 /** Options of the scan functions. */
 export interface ScanOptions extends Partial<ParseLimits> {
-  normalizers: Normalizers;
+  /** The normalisers documents are handed to; the built-in ones by default. */
+  normalizers?: Normalizers;
   /** Largest file read, in bytes (64 MiB by default). */
   maxFileBytes?: number;
   /** Provider id recorded in each resource's source. */
@@ -101,9 +103,10 @@ function looksLikeJson(text: string): boolean {
 export function scanText(
   text: string,
   file: string,
-  options: ScanOptions,
+  options: ScanOptions = {},
 ): FileScanResult {
   const limits = limitsOf(options);
+  const normalizers = options.normalizers ?? defaultNormalizers;
   const result: FileScanResult = {
     file,
     resources: [],
@@ -198,7 +201,7 @@ export function scanText(
         absorb(
           doc,
           call(doc, () =>
-            options.normalizers.kubernetes(
+            normalizers.kubernetes(
               detected.objects,
               base(k8sFormat, doc.index),
             ),
@@ -210,7 +213,7 @@ export function scanText(
         absorb(
           doc,
           call(doc, () =>
-            options.normalizers.terraform(doc.value, base(detected.format)),
+            normalizers.terraform(doc.value, base(detected.format)),
           ),
           detected.format,
         );
@@ -227,7 +230,7 @@ export function scanText(
         absorb(
           doc,
           call(doc, () =>
-            options.normalizers.awsConfig(detected.items, base('aws-config')),
+            normalizers.awsConfig(detected.items, base('aws-config')),
           ),
           'aws-config',
         );
@@ -237,7 +240,7 @@ export function scanText(
           absorb(
             doc,
             call(doc, () =>
-              options.normalizers.kubernetes(
+              normalizers.kubernetes(
                 detected.kubernetes,
                 base(k8sFormat, doc.index),
               ),
@@ -249,7 +252,7 @@ export function scanText(
           absorb(
             doc,
             call(doc, () =>
-              options.normalizers.awsConfig(detected.aws, base('aws-config')),
+              normalizers.awsConfig(detected.aws, base('aws-config')),
             ),
             'aws-config',
           );
@@ -303,7 +306,7 @@ export function decodeText(
 /** Reads and scans one file. Never throws. */
 export async function scanFile(
   file: string,
-  options: ScanOptions,
+  options: ScanOptions = {},
 ): Promise<FileScanResult> {
   const empty = (message: string): FileScanResult => ({
     file,
@@ -352,7 +355,7 @@ export async function scanFile(
  */
 export async function* scanPaths(
   paths: readonly string[],
-  options: ScanOptions,
+  options: ScanOptions = {},
 ): AsyncGenerator<FileScanResult> {
   for await (const found of findFiles(paths)) {
     if ('error' in found) {
