@@ -87,7 +87,8 @@ describe('validateCatalog', () => {
       },
       {
         checkId: 'x-bad-url',
-        message: 'remediation URL "ftp://example.com/fix" is not an http(s) URL',
+        message:
+          'remediation URL "ftp://example.com/fix" is not an http(s) URL',
       },
     ]);
   });

@@ -21,7 +21,9 @@ async function scanFixture() {
   return { resources, errors };
 }
 
-const ratios = (categories: Array<{ id: string; earned: number; possible: number }>) =>
+const ratios = (
+  categories: Array<{ id: string; earned: number; possible: number }>,
+) =>
   Object.fromEntries(categories.map(c => [c.id, `${c.earned}/${c.possible}`]));
 
 /**
@@ -72,9 +74,7 @@ describe('golden scorecard', () => {
     // every control had evidence; exactly the two seed controls fail
     expect(score.controls.every(c => c.passed > 0 || c.failed > 0)).toBe(true);
     expect(
-      score.controls
-        .filter(c => c.adjustedStatus === 'fail')
-        .map(c => c.id),
+      score.controls.filter(c => c.adjustedStatus === 'fail').map(c => c.id),
     ).toEqual(['egress_filtered', 'sensitive_data_classified']);
     expect(
       score.controls.find(c => c.id === 'mfa_enabled_all_admins'),
