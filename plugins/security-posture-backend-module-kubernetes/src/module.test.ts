@@ -4,16 +4,19 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// The integration test runs the module inside the real plugin.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import securityPosturePlugin from '@internal/backstage-plugin-security-posture-backend';
 import { http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
-import { FakeApiServer } from './__testUtils__/FakeApiServer';
+import type { JsonObject } from '@backstage/types';
+import { FakeApiServer } from './testUtils/FakeApiServer';
 import {
   euClusterObjects,
   prodClusterObjects,
   testEntities,
-} from './__testUtils__/estate';
+} from './testUtils/estate';
 import { securityPostureModuleKubernetes } from './module';
 
 jest.setTimeout(60_000);
@@ -30,7 +33,7 @@ const local = http.all(/^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//, () =>
   passthrough(),
 );
 
-const config = (clusters: unknown[]) =>
+const config = (clusters: JsonObject[]) =>
   mockServices.rootConfig.factory({
     data: {
       securityPosture: {

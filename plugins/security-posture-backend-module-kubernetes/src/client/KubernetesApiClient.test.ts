@@ -1,6 +1,6 @@
 import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { setupServer } from 'msw/node';
-import { FakeApiServer } from '../__testUtils__/FakeApiServer';
+import { FakeApiServer } from '../testUtils/FakeApiServer';
 import type { KubernetesClusterConfig } from '../config';
 import { KUBERNETES_KINDS, type KubernetesKindSpec } from '../kinds';
 import { KubernetesApiClient, KubernetesApiError } from './KubernetesApiClient';

@@ -10,12 +10,12 @@ import {
   type ResourceProviderContext,
 } from '@internal/backstage-plugin-security-posture-node';
 import { setupServer } from 'msw/node';
-import { FakeApiServer } from '../__testUtils__/FakeApiServer';
+import { FakeApiServer } from '../testUtils/FakeApiServer';
 import {
   euClusterObjects,
   prodClusterObjects,
   testEntities,
-} from '../__testUtils__/estate';
+} from '../testUtils/estate';
 import { readKubernetesProviderConfig } from '../config';
 import { KubernetesClustersService } from '../service/KubernetesClustersService';
 import { KubernetesResourceProvider } from './KubernetesResourceProvider';

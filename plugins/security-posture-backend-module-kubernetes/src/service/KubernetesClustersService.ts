@@ -36,6 +36,8 @@ export interface SecurityPostureKubernetesService {
   readonly warnings: readonly string[];
   /** The kinds listed in every cluster. */
   readonly kinds: readonly KubernetesKindSpec[];
+  /** Namespaces never listed. */
+  readonly excludeNamespaces: readonly string[];
   /**
    * The cluster's objects and who owns them, listed once per scan (calls with the
    * same scan context share one listing). Throws
@@ -55,6 +57,7 @@ export interface SecurityPostureKubernetesService {
     cluster: string,
     kind: KubernetesKindSpec,
     context: ResourceProviderContext,
+    options?: { fieldSelector?: string },
   ): Promise<JsonObject[] | undefined>;
 }
 
@@ -111,6 +114,10 @@ export class KubernetesClustersService
 
   get kinds(): readonly KubernetesKindSpec[] {
     return this.options.config.kinds;
+  }
+
+  get excludeNamespaces(): readonly string[] {
+    return this.options.config.excludeNamespaces;
   }
 
   private memo(context: ResourceProviderContext): ScanMemo {
@@ -227,10 +234,11 @@ export class KubernetesClustersService
     cluster: string,
     kind: KubernetesKindSpec,
     context: ResourceProviderContext,
+    options?: { fieldSelector?: string },
   ): Promise<JsonObject[] | undefined> {
     const client = this.client(cluster);
     const result = await this.bounded(client, context, signal =>
-      client.listAll(kind, { signal }),
+      client.listAll(kind, { signal, fieldSelector: options?.fieldSelector }),
     );
     return result?.items;
   }
