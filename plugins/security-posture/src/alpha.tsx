@@ -2,6 +2,7 @@ import {
   ApiBlueprint,
   PageBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
@@ -11,6 +12,9 @@ import {
 } from '@backstage/plugin-catalog-react/alpha';
 import SecurityIcon from '@material-ui/icons/Security';
 import { securityPostureApiRef, SecurityPostureClient } from './api';
+
+/** Route of the Security Posture page; the app's navigation lists pages with a route ref. @alpha */
+export const securityPosturePageRouteRef = createRouteRef();
 
 /** The Security Posture API client. @alpha */
 export const securityPostureApi = ApiBlueprint.make({
@@ -67,6 +71,7 @@ export const securityPosturePage = PageBlueprint.make({
     path: '/security-posture',
     title: 'Security Posture',
     icon: <SecurityIcon />,
+    routeRef: securityPosturePageRouteRef,
     loader: () =>
       import('./components/SecurityPosturePage').then(m => (
         <m.SecurityPostureContent />
@@ -84,6 +89,7 @@ export default createFrontendPlugin({
   title: 'Security Posture',
   icon: <SecurityIcon />,
   info: { packageJson: () => import('../package.json') },
+  routes: { root: securityPosturePageRouteRef },
   extensions: [
     securityPostureApi,
     securityPostureEntityContent,

@@ -106,14 +106,18 @@ export const EntitySecurityPostureCard = (props: { tabPath?: string }) => {
       <Box display="flex" alignItems="center" style={{ gap: 16 }}>
         <GradeBadge score={value.score} size={48} />
         <div>
-          <Typography
-            variant="h4"
-            component="p"
-            data-testid="posture-card-score"
-          >
-            {formatPercent(value.score.percent)}{' '}
-            <TrendDelta delta={value.trend.delta7d} period="7 days" />
-          </Typography>
+          <Box display="flex" alignItems="baseline" style={{ gap: 12 }}>
+            <Typography
+              variant="h4"
+              component="p"
+              data-testid="posture-card-score"
+            >
+              {formatPercent(value.score.percent)}
+            </Typography>
+            <Typography variant="body2" component="span">
+              <TrendDelta delta={value.trend.delta7d} period="7 days" />
+            </Typography>
+          </Box>
           <Typography variant="body2" color="textSecondary">
             {formatFraction(value.score)} points · coverage{' '}
             {formatCoverage(value.coverage)}

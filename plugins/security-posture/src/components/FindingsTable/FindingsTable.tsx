@@ -230,6 +230,7 @@ export function FindingsTable(props: {
     {
       title: 'Check',
       field: 'title',
+      width: '18%',
       render: f => (
         <>
           <Typography variant="body2">{f.title}</Typography>
@@ -262,6 +263,7 @@ export function FindingsTable(props: {
     {
       title: 'Resource',
       field: 'resource.name',
+      width: '18%',
       customSort: (a, b) => resourceLabel(a).localeCompare(resourceLabel(b)),
       render: f => (
         <>
@@ -280,6 +282,7 @@ export function FindingsTable(props: {
     {
       title: 'Evidence',
       sorting: false,
+      width: '28%',
       render: f =>
         f.evidence.length ? (
           <ul style={{ margin: 0, paddingLeft: 16 }}>
