@@ -137,8 +137,10 @@ class LineTracker {
       this.line = 1;
     }
     const end = Math.min(offset, this.text.length);
-    for (let i = this.offset; i < end; i++) {
-      if (this.text.charCodeAt(i) === 10) this.line++;
+    let at = this.text.indexOf('\n', this.offset);
+    while (at >= 0 && at < end) {
+      this.line++;
+      at = this.text.indexOf('\n', at + 1);
     }
     this.offset = end;
     return this.line;
@@ -310,10 +312,13 @@ function fastYamlDocuments(
   if (starts.length > 1 && NO_CONTENT.test(text.slice(0, starts[1]))) {
     starts.splice(1, 1);
   }
+  // js-yaml counts every node, scalars included, so this also stops collections
+  // nested exactly `maxDepth` deep that hold scalars: those (rare) documents take
+  // the careful path, which measures collection depth exactly.
   const options = {
     schema: CORE_SCHEMA,
     json: true,
-    maxDepth: limits.maxDepth + 1,
+    maxDepth: limits.maxDepth,
   } as LoadOptions;
   const lines = new LineTracker(text);
   const docs: ParsedDocument[] = [];
@@ -329,7 +334,6 @@ function fastYamlDocuments(
     } catch {
       return undefined;
     }
-    if (valueDepth(value, limits.maxDepth) > limits.maxDepth) return undefined;
     docs.push({
       index: i,
       line: lines.lineAt(offset + firstContent(source)),
