@@ -13,6 +13,7 @@ import {
 } from '@internal/backstage-plugin-security-posture-node';
 import {
   BUILTIN_CHECKS,
+  resolveControls,
   type CheckDefinition,
 } from '@internal/security-posture-engine';
 import { CatalogReader } from './catalog/CatalogReader';
@@ -120,7 +121,9 @@ export const securityPosturePlugin = createBackendPlugin({
           builtin: BUILTIN_CHECKS,
           extra: extraChecks,
           sources: [
-            ...config.policies.directories.map(policyDirectorySource),
+            ...config.policies.directories.map(dir =>
+              policyDirectorySource(dir, resolveControls(config.scoring)),
+            ),
             ...checkSources,
           ],
           scoring: config.scoring,

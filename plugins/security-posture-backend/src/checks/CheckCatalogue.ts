@@ -12,6 +12,7 @@ import {
   validateCatalog,
   type CheckDefinition,
   type PostureEngine,
+  type ScorecardControl,
   type ScoringConfig,
 } from '@internal/security-posture-engine';
 
@@ -114,16 +115,24 @@ export class CheckCatalogue {
   }
 }
 
-/** A check source reading Kyverno policies and CEL custom checks from a folder. */
+/**
+ * A check source reading Kyverno policies and CEL custom checks from a folder
+ * (reloaded before every scan). `controls` are the scorecard controls custom
+ * checks may name (the default scorecard plus configured extra controls).
+ */
 export function policyDirectorySource(
   directory: string,
+  controls?: readonly ScorecardControl[],
 ): SecurityPostureCheckSource {
   return {
     id: `policies:${directory}`,
     async loadChecks({ logger }) {
-      const result = await loadPolicyDirectory(directory);
+      const result = await loadPolicyDirectory(directory, { controls });
       for (const e of result.errors) {
         logger.warn(`Policy ${e.source}: ${e.message}`);
+      }
+      for (const w of result.warnings) {
+        logger.info(`Policy ${w.source}: ${w.message}`);
       }
       return result.checks;
     },
