@@ -147,10 +147,14 @@ export interface S3Encryption {
   kmsKeyId?: string;
   bucketKeyEnabled?: boolean;
   /**
-   * `configured` when the source shows an encryption configuration; `default` when it
-   * shows none and S3's default (SSE-S3 for every bucket since January 2023) applies.
+   * `configured` when the source shows an encryption configuration. `default` when
+   * it shows none and S3's default applies (SSE-S3 for every bucket since
+   * 5 January 2023). `none` when the source positively records that the bucket had
+   * no default encryption: a Terraform state read by the provider with an empty
+   * `server_side_encryption_configuration`, or an AWS Config item captured before
+   * that date without one.
    */
-  source: 'configured' | 'default';
+  source: 'configured' | 'default' | 'none';
   origin?: AttributeOrigin;
 }
 

@@ -166,7 +166,7 @@ export const s3BucketEncryption = defineAwsCheck<S3BucketAttributes>({
   id: 'aws-s3-bucket-encryption',
   title: 'S3 bucket encrypts objects at rest',
   description:
-    'The bucket must have default server-side encryption (SSE-S3 AES256, SSE-KMS or DSSE-KMS). Since January 2023 S3 applies SSE-S3 to every bucket, so a source that shows no encryption configuration (a Terraform bucket without aws_s3_bucket_server_side_encryption_configuration) is treated as SSE-S3 and passes; an encryption configuration without a valid algorithm fails.',
+    'The bucket must have default server-side encryption (SSE-S3 AES256, SSE-KMS or DSSE-KMS). Since 5 January 2023 S3 applies SSE-S3 to every bucket, so a source that is silent about encryption (a planned bucket without aws_s3_bucket_server_side_encryption_configuration, a current AWS Config item without ServerSideEncryptionConfiguration) counts as SSE-S3. It fails when the source records that there was no default encryption (state read by the provider with an empty server_side_encryption_configuration, an AWS Config item captured before that date) or an encryption configuration without a valid algorithm.',
   severity: 'high',
   control: 'encryption_at_rest',
   appliesTo: ['aws.s3.bucket'],
@@ -183,6 +183,14 @@ export const s3BucketEncryption = defineAwsCheck<S3BucketAttributes>({
   evaluate(resource) {
     const enc = resource.attributes.encryption;
     if (enc.source === 'default') return PASS;
+    if (enc.source === 'none') {
+      return fail(
+        `Bucket ${resource.attributes.name} has no default encryption`,
+        enc.origin
+          ? originEvidence(enc.origin, undefined, [])
+          : { path: 'encryption', value: null },
+      );
+    }
     if (
       enc.algorithm !== undefined &&
       ENCRYPTION_ALGORITHMS.has(enc.algorithm)

@@ -93,6 +93,8 @@ interface Item {
   cfg: ConfigNode;
   supp: ConfigNode;
   tags?: Record<string, string>;
+  /** `configurationItemCaptureTime` in epoch milliseconds, when present. */
+  capturedAt?: number;
   raw: JsonObject;
 }
 
@@ -186,6 +188,9 @@ function lifecycleHasActions(rule: ConfigNode): boolean {
   return abort?.num('daysAfterInitiation') !== undefined;
 }
 
+/** S3 has encrypted every bucket with SSE-S3 by default since this date. */
+const S3_DEFAULT_ENCRYPTION_SINCE = Date.parse('2023-01-05T00:00:00Z');
+
 function buildS3(item: Item): Built {
   const { cfg, supp } = item;
   const name =
@@ -213,6 +218,16 @@ function buildS3(item: Item): Built {
     };
   }
   const sse = supp.child('ServerSideEncryptionConfiguration');
+  if (
+    !sse &&
+    item.capturedAt !== undefined &&
+    item.capturedAt < S3_DEFAULT_ENCRYPTION_SINCE
+  ) {
+    attrs.encryption = {
+      source: 'none',
+      origin: { path: supp.pathOf('ServerSideEncryptionConfiguration') },
+    };
+  }
   if (sse) {
     const rule = sse.list('rules')[0];
     const byDefault = rule?.child('applyServerSideEncryptionByDefault');
@@ -568,7 +583,7 @@ function listenerActions(cfg: ConfigNode): ListenerAction[] {
   return cfg.list('defaultActions').map(a => {
     const action: ListenerAction = {
       type: a.str('type') ?? 'unknown',
-      origin: { path: a.path },
+      origin: origin(a, ['type']),
     };
     const redirect = a.child('redirectConfig');
     if (redirect)
@@ -972,6 +987,14 @@ function readItem(raw: unknown, index: number): Item | string {
     readTags(node.get('tags')) ??
     readTags(new ConfigNode(cfg, '').get('tags', 'tagList', 'tagSet'));
   if (tags) item.tags = tags;
+  const captured = node.get('configurationItemCaptureTime');
+  if (typeof captured === 'number' && Number.isFinite(captured)) {
+    // Epoch seconds (AWS CLI v1, SDK JSON) or milliseconds.
+    item.capturedAt = captured < 1e12 ? captured * 1000 : captured;
+  } else if (typeof captured === 'string') {
+    const t = Date.parse(captured);
+    if (!Number.isNaN(t)) item.capturedAt = t;
+  }
   if (DELETED.has(node.str('configurationItemStatus') ?? '')) return 'deleted';
   if (
     cfgObj === undefined &&

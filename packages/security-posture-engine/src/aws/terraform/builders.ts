@@ -354,6 +354,15 @@ function buildS3Bucket(inst: TfInstance, doc: TerraformDocument): Draft {
   if (inlineSse) {
     delete inlineSse.origin!.address;
     attrs.encryption = inlineSse;
+  } else {
+    const sse = v.raw('server_side_encryption_configuration');
+    if (Array.isArray(sse) && sse.length === 0) {
+      // The provider read the bucket and found no default encryption.
+      attrs.encryption = {
+        source: 'none',
+        origin: { path: 'server_side_encryption_configuration' },
+      };
+    }
   }
   const logging = v.block('logging');
   if (logging) {
