@@ -64,6 +64,8 @@ export interface EvaluateOptions {
 export interface Evaluation {
   /** `fail` and `error` results (plus `pass`/`skip` with `includePasses`). */
   results: CheckResult[];
+  /** The resource of each result (`results[i]` is about `resultResources[i]`). */
+  resultResources: Resource[];
   /** Number of passing results per check id. */
   passed: ReadonlyMap<string, number>;
   /** Number of skipped (not applicable) results per check id. */
@@ -101,6 +103,7 @@ export function evaluateChecks(
   const passCounts = new Uint32Array(n);
   const skipCounts = new Uint32Array(n);
   const results: CheckResult[] = [];
+  const resultResources: Resource[] = [];
   let evaluations = 0;
 
   for (let r = 0; r < resources.length; r++) {
@@ -121,6 +124,7 @@ export function evaluateChecks(
           status: 'error',
           message: `Check ${check.id} failed to evaluate: ${errorMessage(e)}`,
         });
+        resultResources.push(resource);
         continue;
       }
       const status = outcome?.status;
@@ -132,6 +136,7 @@ export function evaluateChecks(
             resourceUid: resource.uid,
             status: 'pass',
           });
+          resultResources.push(resource);
         }
       } else if (status === 'fail') {
         results.push({
@@ -141,6 +146,7 @@ export function evaluateChecks(
           message: outcome.message,
           evidence: outcome.evidence ?? [],
         });
+        resultResources.push(resource);
       } else if (status === 'skip') {
         skipCounts[group.slots[i]]++;
         if (includePasses) {
@@ -150,6 +156,7 @@ export function evaluateChecks(
             status: 'skip',
             message: outcome.reason,
           });
+          resultResources.push(resource);
         }
       } else {
         results.push({
@@ -158,6 +165,7 @@ export function evaluateChecks(
           status: 'error',
           message: `Check ${check.id} returned an invalid outcome`,
         });
+        resultResources.push(resource);
       }
     }
   }
@@ -172,5 +180,5 @@ export function evaluateChecks(
       skipped.set(id, (skipped.get(id) ?? 0) + skipCounts[s]);
     }
   }
-  return { results, passed, skipped, evaluations, index };
+  return { results, resultResources, passed, skipped, evaluations, index };
 }

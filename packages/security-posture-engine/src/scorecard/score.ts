@@ -82,19 +82,7 @@ function roundPoints(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-function toFindingResource(
-  resource: Resource | undefined,
-  uid: string,
-): FindingResource {
-  if (!resource) {
-    return {
-      uid,
-      type: 'unknown',
-      kind: 'unknown',
-      name: uid,
-      source: { format: 'kubernetes-yaml' },
-    };
-  }
+function toFindingResource(resource: Resource): FindingResource {
   return {
     uid: resource.uid,
     type: resource.type,
@@ -148,20 +136,19 @@ export function scoreEvaluation(input: ScoreInput): ScoredEvaluation {
     e => isExemptionActive(e, now) && e.matchesEntity(input.entity),
   );
   const findings: Finding[] = [];
-  for (const result of evaluation.results) {
+  for (let i = 0; i < evaluation.results.length; i++) {
+    const result = evaluation.results[i];
     if (result.status !== 'fail' && result.status !== 'error') continue;
     const check = checkById.get(result.checkId);
     if (!check) continue;
     const tally = tallies.get(check.control);
-    const resource = evaluation.index.byUid(result.resourceUid);
+    const resource = evaluation.resultResources[i];
     let status: Finding['status'] = result.status;
     let exemption: Exemption | undefined;
     if (result.status === 'fail') {
-      const match =
-        resource &&
-        active.find(
-          e => e.matchesCheck(check.id) && e.matchesResource(resource),
-        );
+      const match = active.find(
+        e => e.matchesCheck(check.id) && e.matchesResource(resource),
+      );
       if (match) {
         status = 'exempted';
         exemption = match.exemption;
@@ -247,7 +234,7 @@ function strictStatus(failures: number, errors: number): ControlStatus {
 function toFinding(
   check: CheckDefinition,
   result: CheckResult,
-  resource: Resource | undefined,
+  resource: Resource,
   status: Finding['status'],
   exemption: Exemption | undefined,
 ): Finding {
@@ -258,7 +245,7 @@ function toFinding(
     category: check.category,
     control: check.control,
     status,
-    resource: toFindingResource(resource, result.resourceUid),
+    resource: toFindingResource(resource),
     message: result.message ?? check.title,
     evidence: result.evidence ?? [],
     remediation: { text: check.remediation.text, url: check.remediation.url },
