@@ -1,16 +1,24 @@
 import { screen } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { renderTestApp } from '@backstage/frontend-test-utils';
+import {
+  createExtensionTester,
+  renderTestApp,
+} from '@backstage/frontend-test-utils';
 import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
 import { registerMswTestHooks, mockApis } from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
-import { discoveryApiRef } from '@backstage/frontend-plugin-api';
+import {
+  coreExtensionData,
+  discoveryApiRef,
+} from '@backstage/frontend-plugin-api';
 import {
   securityPostureApi,
   securityPostureEntityCard,
   securityPostureEntityContent,
   securityPostureGroupContent,
+  securityPosturePage,
+  securityPosturePageRouteRef,
 } from './alpha';
 import {
   BASE,
@@ -95,5 +103,16 @@ describe('security-posture /alpha', () => {
     expect(await screen.findByTestId('posture-card-score')).toHaveTextContent(
       '89.8%',
     );
+  });
+
+  it('offers the page at /security-posture with what the app navigation needs', () => {
+    // the nav lists pages that have a route ref, a title and an icon
+    const tester = createExtensionTester(securityPosturePage);
+    expect(tester.get(coreExtensionData.routePath)).toBe('/security-posture');
+    expect(tester.get(coreExtensionData.routeRef)).toBe(
+      securityPosturePageRouteRef,
+    );
+    expect(tester.get(coreExtensionData.title)).toBe('Security Posture');
+    expect(tester.get(coreExtensionData.icon)).toBeTruthy();
   });
 });

@@ -1,4 +1,5 @@
 import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
 
 // jsdom has no ResizeObserver; the charts' ResponsiveContainer needs one.
 if (!('ResizeObserver' in globalThis)) {
@@ -10,5 +11,7 @@ if (!('ResizeObserver' in globalThis)) {
   (globalThis as any).ResizeObserver = ResizeObserverStub;
 }
 
-// Rendering Material Table with many rows is slow on a busy CI machine.
+// The first render of a test file loads lazy extensions and Material Table; give
+// `findBy…` and `waitFor` room on a loaded machine.
+configure({ asyncUtilTimeout: 10_000 });
 jest.setTimeout(30_000);
