@@ -1,0 +1,197 @@
+import {
+  mockServices,
+  registerMswTestHooks,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type { JsonObject } from '@backstage/types';
+// The integration test runs the modules inside the real plugin.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import securityPosturePlugin from '@internal/backstage-plugin-security-posture-backend';
+import securityPostureModuleKubernetes from '@internal/backstage-plugin-security-posture-backend-module-kubernetes';
+import {
+  euClusterObjects,
+  FakeApiServer,
+  prodClusterObjects,
+  testEntities,
+} from '@internal/backstage-plugin-security-posture-backend-module-kubernetes/testUtils';
+import { http, passthrough } from 'msw';
+import { setupServer } from 'msw/node';
+import request from 'supertest';
+import { euReports, prodReports } from './__testUtils__/reports';
+import { securityPostureModulePolicyReports } from './module';
+
+jest.setTimeout(60_000);
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const PROD = 'https://prod.k8s.acme.test:6443';
+const EU = 'https://eu.k8s.acme.test';
+const api = '/api/security-posture';
+
+const local = http.all(/^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//, () =>
+  passthrough(),
+);
+
+function config(clusters: JsonObject[], policyReports: JsonObject = {}) {
+  return mockServices.rootConfig.factory({
+    data: {
+      securityPosture: {
+        providers: {
+          manifests: { enabled: false },
+          kubernetes: { clusters },
+          policyReports,
+        },
+        scan: {
+          schedule: { frequency: { hours: 6 }, timeout: { minutes: 5 } },
+        },
+      },
+    },
+  });
+}
+
+const CLUSTERS = [
+  { name: 'prod', url: PROD, serviceAccountToken: 'prod-token' },
+  { name: 'eu', url: EU, serviceAccountToken: 'eu-token' },
+];
+
+describe('securityPostureModulePolicyReports', () => {
+  it('puts other scanners’ findings into the entity’s score, and isolates a failing cluster', async () => {
+    const prodApi = new FakeApiServer(PROD, 'prod-token').add(
+      ...prodClusterObjects(),
+      ...prodReports(),
+    );
+    const euApi = new FakeApiServer(EU, 'eu-token').add(
+      ...euClusterObjects(),
+      ...euReports(),
+    );
+    server.use(local, ...prodApi.handlers(), ...euApi.handlers());
+
+    const { server: backend } = await startTestBackend({
+      features: [
+        securityPosturePlugin,
+        securityPostureModuleKubernetes,
+        securityPostureModulePolicyReports,
+        catalogServiceMock.factory({ entities: testEntities() }),
+        config(CLUSTERS, {
+          mapping: [
+            // Ours first: Kyverno's host-namespace results count as critical.
+            {
+              match: { source: 'kyverno', policy: 'disallow-host-namespaces' },
+              control: 'no_privileged_containers',
+              severity: 'critical',
+            },
+          ],
+        }),
+      ],
+    });
+
+    await request(backend).post(`${api}/scans`).send({});
+
+    // The generated checks are in the catalogue, marked as imported.
+    const checks = await request(backend).get(`${api}/checks`);
+    const imported = checks.body.checks.filter(
+      (c: any) => c.origin === 'import',
+    );
+    expect(imported.map((c: any) => c.id)).toContain(
+      'policy-report-images-scanned-critical',
+    );
+
+    const findings = await request(backend).get(
+      `${api}/entities/component/default/payments-api/findings?limit=100`,
+    );
+    expect(findings.status).toBe(200);
+    const byCheck = new Map(
+      findings.body.items.map((f: any) => [f.checkId, f]),
+    );
+    expect(byCheck.get('policy-report-images-scanned-critical')).toMatchObject({
+      severity: 'critical',
+      category: 'compute',
+      control: 'images_scanned',
+      message: expect.stringContaining('CVE-2022-43551 (critical)'),
+      resource: {
+        kind: 'Deployment',
+        name: 'payments-api',
+        namespace: 'payments',
+      },
+    });
+    expect(
+      byCheck.get('policy-report-no-privileged-containers-critical'),
+    ).toMatchObject({ severity: 'critical', status: 'open' });
+    // Built-in checks on the live objects and imported results side by side.
+    expect(byCheck.has('k8s-rbac-cluster-admin-binding')).toBe(true);
+    expect(byCheck.has('policy-report-no-overprivileged-roles-medium')).toBe(
+      true,
+    );
+
+    const eu = await request(backend).get(
+      `${api}/entities/component/default/payments-eu`,
+    );
+    expect(eu.body.status).toBe('ok');
+    const euFindings = await request(backend).get(
+      `${api}/entities/component/default/payments-eu/findings?limit=100`,
+    );
+    expect(euFindings.body.items.map((f: any) => f.checkId)).toContain(
+      'policy-report-no-privileged-containers-medium',
+    );
+
+    // The eu cluster stops serving reports: only eu entities become partial.
+    euApi.fail(500, 'InternalError', 'etcdserver: leader changed', [
+      'PolicyReport',
+      'ClusterPolicyReport',
+    ]);
+    await request(backend).post(`${api}/scans`).send({});
+
+    const euAfter = await request(backend).get(
+      `${api}/entities/component/default/payments-eu`,
+    );
+    expect(euAfter.body.status).toBe('partial');
+    expect(euAfter.body.statusReasons.join(' ')).toContain(
+      'Provider policy-reports:eu failed',
+    );
+    expect(euAfter.body.score).toEqual(eu.body.score);
+
+    const paymentsAfter = await request(backend).get(
+      `${api}/entities/component/default/payments-api`,
+    );
+    expect(paymentsAfter.body.status).toBe('ok');
+  });
+
+  it('stays idle with one log line when no cluster is configured', async () => {
+    const logger = mockServices.logger.mock();
+    server.use(local);
+    await startTestBackend({
+      features: [
+        securityPosturePlugin,
+        securityPostureModulePolicyReports,
+        catalogServiceMock.factory({ entities: testEntities() }),
+        config([]),
+        logger.factory,
+      ],
+    });
+    const idle = logger.info.mock.calls.filter(([m]) =>
+      String(m).includes('policy-reports provider is idle'),
+    );
+    expect(idle).toHaveLength(1);
+    expect(logger.error).not.toHaveBeenCalled();
+  });
+
+  it('refuses a mapping rule that feeds an unknown control', async () => {
+    server.use(local);
+    await expect(
+      startTestBackend({
+        features: [
+          securityPosturePlugin,
+          securityPostureModulePolicyReports,
+          catalogServiceMock.factory({ entities: testEntities() }),
+          config(CLUSTERS, {
+            mapping: [{ match: { source: 'kyverno' }, control: 'firewalls' }],
+          }),
+        ],
+      }),
+    ).rejects.toThrow(
+      'securityPosture.providers.policyReports.mapping[0] feeds unknown control "firewalls"',
+    );
+  });
+});
