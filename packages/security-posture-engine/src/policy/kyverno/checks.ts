@@ -245,6 +245,8 @@ export function kyvernoPolicyChecks(
     variables: options.variables,
     ruleVariables: options.ruleVariables,
     now: options.now,
+    // never let a rule pass on data it could not load
+    unavailableContext: 'skip',
   };
   const checks: CheckDefinition[] = [];
   for (const policy of policies) {

@@ -355,7 +355,7 @@ describe('context entries', () => {
     });
   });
 
-  it('apiCall / configMap entries are reported as unsupported errors unless a value is given', () => {
+  it('apiCall / configMap entries are not loaded; using them errors with the reason, unless a value is given', () => {
     const p = rule(`
     context:
     - name: cm
@@ -372,13 +372,52 @@ describe('context entries', () => {
 `);
     const [r] = evaluateKyvernoPolicy(p, pod({}));
     expect(r.status).toBe('error');
+    expect(r.message).toMatch(/Unknown key "cm"/);
     expect(r.message).toMatch(
-      /context entry "cm" of type configMap is not supported/,
+      /context entry "cm" of type configMap was not loaded: this engine has no cluster or registry access/,
     );
-    const [given] = evaluateKyvernoPolicy(p, pod({}), {
+    // checks ask for a skip instead, so nothing passes on data that was not loaded
+    expect(
+      evaluateKyvernoPolicy(p, pod({}), { unavailableContext: 'skip' })[0],
+    ).toMatchObject({
+      status: 'skip',
+      unsupported: true,
+    });
+    // values given by a kyverno-test values file (per rule, or dotted global keys)
+    const [byRule] = evaluateKyvernoPolicy(p, pod({}), {
       ruleVariables: { r: { cm: { data: { enabled: 'false' } } } },
     });
-    expect(given.status).toBe('fail');
+    expect(byRule.status).toBe('fail');
+    const [byKey] = evaluateKyvernoPolicy(p, pod({}), {
+      variables: { 'cm.data.enabled': 'true' },
+      unavailableContext: 'skip',
+    });
+    expect(byKey.status).toBe('pass');
+  });
+
+  it('variables are loaded when used: an entry that cannot be computed only fails the rules using it', () => {
+    const p = rule(`
+    context:
+    - name: broken
+      variable:
+        jmesPath: request.object.metadata.annotations.missing
+    preconditions:
+      all:
+      - key: "{{ request.operation }}"
+        operator: Equals
+        value: DELETE
+    validate:
+      deny:
+        conditions:
+          all:
+          - key: "{{ broken }}"
+            operator: Equals
+            value: x
+`);
+    expect(evaluateKyvernoPolicy(p, pod({}))[0].status).toBe('skip');
+    const [r] = evaluateKyvernoPolicy(p, pod({}), { operation: 'DELETE' });
+    expect(r.status).toBe('error');
+    expect(r.message).toMatch(/failed to load context entry broken/);
   });
 });
 

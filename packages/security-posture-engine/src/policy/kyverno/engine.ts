@@ -52,6 +52,9 @@ interface Env {
   jp: KyvernoJmespath;
   rule: KyvernoRule;
   providedEntries: Set<string>;
+  unavailableContext: 'ignore' | 'skip';
+  /** Notes about context entries that were not loaded. */
+  unloaded: string[];
 }
 
 /** What a validator checks: the rule's validate block or one `foreach` entry. */
@@ -118,25 +121,27 @@ export function buildBaseContext(
     },
   });
   for (const [k, v] of Object.entries(variables)) setDotted(ctx, k, v);
+  // an explicit operation wins over the values (as when Kyverno re-checks the old object)
+  if (options.operation) setDotted(ctx, 'request.operation', operation);
   return ctx;
 }
 
 function copyContext(ctx: Context): Context {
   const out: Context = {};
   for (const key of Object.keys(ctx)) {
-    if (key === 'images') {
-      // lazily computed: copy the getter, do not evaluate it
-      Object.defineProperty(
-        out,
-        key,
-        Object.getOwnPropertyDescriptor(ctx, key)!,
-      );
+    const desc = Object.getOwnPropertyDescriptor(ctx, key)!;
+    if (desc.get) {
+      // lazily computed (images, context variables): copy the getter, do not run it
+      Object.defineProperty(out, key, desc);
     } else {
-      out[key] = ctx[key];
+      out[key] = desc.value;
     }
   }
   return out;
 }
+
+/** A context entry this engine cannot load (it needs a cluster or a registry). */
+class UnavailableContextError extends Error {}
 
 function loadContextEntries(
   env: Env,
@@ -149,17 +154,52 @@ function loadContextEntries(
     }
     if (env.providedEntries.has(entry.name)) continue;
     if (entry.variable) {
-      setDotted(ctx, entry.name, loadVariable(env, ctx, entry));
+      if (entry.name.includes('.')) {
+        setDotted(ctx, entry.name, loadVariable(env, ctx, entry));
+      } else {
+        defineLazyVariable(env, ctx, entry);
+      }
       continue;
     }
     const type =
       (
         ['apiCall', 'configMap', 'imageRegistry', 'globalReference'] as const
       ).find(t => !!entry[t]) ?? 'unknown';
-    throw new Error(
-      `context entry "${entry.name}" of type ${type} is not supported by this engine (it needs cluster or registry access); give the variable a value instead (kyverno-test values file: policies[].rules[].values)`,
-    );
+    const note = `context entry "${entry.name}" of type ${type} was not loaded: this engine has no cluster or registry access (give the variable a value, e.g. in the kyverno-test values file)`;
+    if (env.unavailableContext === 'skip')
+      throw new UnavailableContextError(note);
+    env.unloaded.push(note);
   }
+}
+
+/**
+ * Variables are loaded when first used, as Kyverno's deferred loading does: an
+ * entry that cannot be computed only matters to the expressions that use it.
+ */
+function defineLazyVariable(
+  env: Env,
+  ctx: Context,
+  entry: KyvernoContextEntry,
+): void {
+  let loaded = false;
+  let value: unknown;
+  Object.defineProperty(ctx, entry.name, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (!loaded) {
+        try {
+          value = loadVariable(env, ctx, entry);
+        } catch (e) {
+          throw new JmespathError(
+            `failed to load context entry ${entry.name}: ${errorMessage(e)}`,
+          );
+        }
+        loaded = true;
+      }
+      return value;
+    },
+  });
 }
 
 function loadVariable(
@@ -385,6 +425,7 @@ function validate(
   try {
     loadContextEntries(env, ctx, spec.context);
   } catch (e) {
+    if (e instanceof UnavailableContextError) throw e;
     return {
       status: 'error',
       message: `failed to load context: ${errorMessage(e)}`,
@@ -791,14 +832,49 @@ function runRule(
       : undefined) ??
     {};
   for (const [k, v] of Object.entries(provided)) setDotted(ctx, k, v);
+  const providedEntries = new Set<string>();
+  for (const key of [
+    ...Object.keys(provided),
+    ...Object.keys(prepared.options.variables ?? {}),
+  ]) {
+    providedEntries.add(key.split('.')[0]);
+  }
   const env: Env = {
     jp: prepared.jp,
     rule,
-    providedEntries: new Set(Object.keys(provided)),
+    providedEntries,
+    unavailableContext: prepared.options.unavailableContext ?? 'ignore',
+    unloaded: [],
   };
+  let response: Response | undefined;
+  try {
+    response = runRuleBody(env, rule, ctx, prepared, operation);
+  } catch (e) {
+    if (e instanceof UnavailableContextError) {
+      return { status: 'skip', message: e.message, unsupported: true };
+    }
+    throw e;
+  }
+  if (response?.status === 'error' && env.unloaded.length > 0) {
+    response = {
+      ...response,
+      message: `${response.message} (${env.unloaded.join('; ')})`,
+    };
+  }
+  return response;
+}
+
+function runRuleBody(
+  env: Env,
+  rule: KyvernoRule,
+  ctx: Context,
+  prepared: PreparedResource,
+  operation: string,
+): Response | undefined {
   try {
     loadContextEntries(env, ctx, rule.context);
   } catch (e) {
+    if (e instanceof UnavailableContextError) throw e;
     return {
       status: 'error',
       message: `failed to load context: ${errorMessage(e)}`,
@@ -822,8 +898,9 @@ function runRule(
     };
   }
   const v = rule.validate!;
-  if (v.podSecurity)
+  if (v.podSecurity) {
     return validatePodSecurity(env, prepared.resource, operation);
+  }
   if (operation === 'DELETE' && !v.deny && !v.foreach) return undefined;
   return validate(
     env,

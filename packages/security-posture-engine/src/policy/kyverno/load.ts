@@ -16,6 +16,8 @@ export interface KyvernoLoadProblem {
   /** Index of the document in its file. */
   document?: number;
   policy?: string;
+  /** Kind of an ignored document. */
+  kind?: string;
   message: string;
 }
 
@@ -279,9 +281,15 @@ export function loadKyvernoPolicies(
           });
         }
       } else {
+        const otherName =
+          isObject(item.metadata) && typeof item.metadata.name === 'string'
+            ? item.metadata.name
+            : undefined;
         result.ignored.push({
           file,
           document: doc.index,
+          policy: otherName,
+          kind: typeof kind === 'string' ? kind : undefined,
           message: `${String(apiVersion ?? '?')}/${String(
             kind ?? '?',
           )} is not a Kyverno ClusterPolicy or Policy`,

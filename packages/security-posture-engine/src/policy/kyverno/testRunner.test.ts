@@ -250,6 +250,90 @@ describe('runKyvernoTests', () => {
     expect(kyvernoTestsFailed(report)).toBe(false);
   });
 
+  it('loads resources as kyverno test does: default namespace, values per resource, other policy kinds skipped', async () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'kyverno-tests-ns-'));
+    fs.writeFileSync(
+      path.join(d, 'policy.yaml'),
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: block-updates}
+spec:
+  validationFailureAction: Enforce
+  rules:
+  - name: block
+    match:
+      any:
+      - resources:
+          kinds: [Service]
+          namespaces: [default]
+    validate:
+      deny:
+        conditions:
+          any:
+          - key: "{{ request.operation }}"
+            operator: AnyIn
+            value: [UPDATE, DELETE]
+---
+apiVersion: policies.kyverno.io/v1alpha1
+kind: ValidatingPolicy
+metadata: {name: cel-policy}
+spec: {}
+`,
+    );
+    fs.writeFileSync(
+      path.join(d, 'resources.yaml'),
+      `apiVersion: v1
+kind: Service
+metadata: {name: changed}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: created
+  annotations:
+`,
+    );
+    fs.writeFileSync(
+      path.join(d, 'values.yaml'),
+      `apiVersion: cli.kyverno.io/v1alpha1
+kind: Values
+policies:
+- name: block-updates
+  resources:
+  - name: changed
+    values:
+      request.operation: UPDATE
+`,
+    );
+    fs.writeFileSync(
+      path.join(d, 'kyverno-test.yaml'),
+      `apiVersion: cli.kyverno.io/v1alpha1
+kind: Test
+metadata: {name: ns}
+policies: [policy.yaml]
+resources: [resources.yaml]
+variables: values.yaml
+results:
+- {policy: block-updates, rule: block, kind: Service, resources: [default/changed], result: fail}
+- {policy: block-updates, rule: block, kind: Service, resources: [default/created], result: pass}
+- {policy: cel-policy, kind: Service, resources: [created], result: pass}
+`,
+    );
+    const report = await runKyvernoTests([d]);
+    fs.rmSync(d, { recursive: true, force: true });
+    expect(
+      report.rows.map(r => [r.resource, r.got, r.agrees, r.skipped]),
+    ).toEqual([
+      // UPDATE of an Enforce policy: the old object (evaluated as CREATE) passed, so the violation stands
+      ['default/changed', 'fail', true, false],
+      ['default/created', 'pass', true, false],
+      ['created', 'unsupported', false, true],
+    ]);
+    expect(report.rows[2].reason).toBe(
+      'ValidatingPolicy policies are not supported (only Kyverno ClusterPolicy and Policy)',
+    );
+  });
+
   it('reports unreadable paths', async () => {
     const report = await runKyvernoTests([path.join(dir, 'nope')]);
     expect(report.errors).toHaveLength(1);

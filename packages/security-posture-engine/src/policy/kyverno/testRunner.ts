@@ -204,6 +204,74 @@ function parseTest(file: string, doc: unknown): LoadedTest | string {
   };
 }
 
+/** Built-in cluster-scoped kinds, by API group. */
+const CLUSTER_SCOPED: Record<string, string[]> = {
+  '': ['ComponentStatus', 'Namespace', 'Node', 'PersistentVolume'],
+  'admissionregistration.k8s.io': [
+    'MutatingWebhookConfiguration',
+    'ValidatingAdmissionPolicy',
+    'ValidatingAdmissionPolicyBinding',
+    'ValidatingWebhookConfiguration',
+  ],
+  'apiextensions.k8s.io': ['CustomResourceDefinition'],
+  'apiregistration.k8s.io': ['APIService'],
+  'certificates.k8s.io': ['CertificateSigningRequest'],
+  'flowcontrol.apiserver.k8s.io': ['FlowSchema', 'PriorityLevelConfiguration'],
+  'networking.k8s.io': ['IPAddress', 'IngressClass', 'ServiceCIDR'],
+  'node.k8s.io': ['RuntimeClass'],
+  'rbac.authorization.k8s.io': ['ClusterRole', 'ClusterRoleBinding'],
+  'resource.k8s.io': ['DeviceClass', 'ResourceSlice'],
+  'scheduling.k8s.io': ['PriorityClass'],
+  'storage.k8s.io': [
+    'CSIDriver',
+    'CSINode',
+    'StorageClass',
+    'VolumeAttachment',
+    'VolumeAttributesClass',
+  ],
+};
+
+const MAP_FIELDS = new Set([
+  'annotations',
+  'labels',
+  'matchLabels',
+  'nodeSelector',
+  'data',
+  'stringData',
+]);
+
+function normalizeNilMaps(value: unknown): void {
+  if (Array.isArray(value)) value.forEach(normalizeNilMaps);
+  else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (v === null && MAP_FIELDS.has(k)) value[k] = {};
+      else normalizeNilMaps(v);
+    }
+  }
+}
+
+/**
+ * A resource as `kyverno test` loads it: namespaced resources without a namespace
+ * are in `default`, and empty map fields (`annotations:`) are empty maps.
+ */
+function asKyvernoCliLoadsIt(resource: JsonObject): JsonObject {
+  const copy = JSON.parse(JSON.stringify(resource)) as JsonObject;
+  normalizeNilMaps(copy);
+  const apiVersion = typeof copy.apiVersion === 'string' ? copy.apiVersion : '';
+  const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+  const clusterScoped = (CLUSTER_SCOPED[group] ?? []).includes(
+    String(copy.kind),
+  );
+  const meta = isObject(copy.metadata) ? copy.metadata : {};
+  if (
+    !clusterScoped &&
+    (typeof meta.namespace !== 'string' || meta.namespace === '')
+  ) {
+    copy.metadata = { ...meta, namespace: 'default' };
+  }
+  return copy;
+}
+
 async function loadResources(
   dir: string,
   files: string[],
@@ -234,9 +302,9 @@ async function loadResources(
         const v = doc.value;
         if (!isObject(v)) continue;
         if (v.kind === 'List' && Array.isArray(v.items)) {
-          resources.push(...v.items.filter(isObject));
+          resources.push(...v.items.filter(isObject).map(asKyvernoCliLoadsIt));
         } else if (typeof v.kind === 'string') {
-          resources.push(v);
+          resources.push(asKyvernoCliLoadsIt(v));
         }
       }
     }
@@ -355,6 +423,10 @@ async function runOne(
   errors.push(...resourceErrors);
   const values = await loadValues(dir, test);
   const policies = new Map(loaded.policies.map(p => [p.metadata.name, p]));
+  const otherKinds = new Map<string, string>();
+  for (const i of loaded.ignored) {
+    if (i.policy && i.kind) otherKinds.set(i.policy, i.kind);
+  }
   const cache = new Map<string, KyvernoRuleResult[]>();
   const resultsFor = (
     policy: KyvernoPolicy,
@@ -412,6 +484,18 @@ async function runOne(
         continue;
       }
       if (!policy) {
+        const other = otherKinds.get(policyName);
+        if (other) {
+          rows.push({
+            ...base,
+            resource: resourceRef,
+            got: 'unsupported',
+            agrees: false,
+            skipped: true,
+            reason: `${other} policies are not supported (only Kyverno ClusterPolicy and Policy)`,
+          });
+          continue;
+        }
         push(
           resourceRef,
           'not-found',

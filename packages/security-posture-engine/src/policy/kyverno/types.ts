@@ -171,4 +171,11 @@ export interface KyvernoEvaluationOptions {
   ruleVariables?: Record<string, Record<string, unknown>>;
   /** Clock for `time_now()` and friends. */
   now?: () => Date;
+  /**
+   * Context entries that need a cluster or registry (`apiCall`, `configMap`,
+   * `imageRegistry`, `globalReference`) and have no given value: `ignore` does not
+   * load them, like `kyverno test` (expressions using them fail, and error messages
+   * say why); `skip` reports the rule as an unsupported skip instead.
+   */
+  unavailableContext?: 'ignore' | 'skip';
 }
