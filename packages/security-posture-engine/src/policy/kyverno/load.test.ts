@@ -51,6 +51,8 @@ describe('loadKyvernoPolicies', () => {
       {
         file: undefined,
         document: 1,
+        policy: 'x',
+        kind: 'Pod',
         message: 'v1/Pod is not a Kyverno ClusterPolicy or Policy',
       },
     ]);
