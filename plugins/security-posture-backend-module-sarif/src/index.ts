@@ -1,0 +1,30 @@
+/**
+ * SARIF findings import for the Security Posture backend: results of tfsec, Trivy,
+ * Checkov and other SARIF producers, mapped onto the scorecard's controls.
+ *
+ * @packageDocumentation
+ */
+
+export { securityPostureModuleSarif as default } from './module';
+export { readSarifProviderConfig, type SarifProviderConfig } from './config';
+export {
+  createSarifChecks,
+  mapFindings,
+  SARIF_RESULT_TYPE,
+  sarifCheckId,
+  type SarifFindingAttributes,
+} from './findings';
+export {
+  CATEGORY_DEFAULT_CONTROLS,
+  DEFAULT_MAPPING,
+  SarifMapping,
+  severityOf,
+  type MappingRule,
+  type MappingTarget,
+} from './mapping';
+export { parseSarif, type ParsedSarif, type SarifResultRecord } from './sarif';
+export {
+  SarifResourceProvider,
+  type SarifResourceProviderOptions,
+} from './SarifResourceProvider';
+export { ANNOTATION_SARIF } from './targets';
