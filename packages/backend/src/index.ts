@@ -70,4 +70,10 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.add(import('@internal/backstage-plugin-security-posture-backend'));
+backend.add(
+  import('@internal/backstage-plugin-security-posture-backend-module-aws'),
+);
+backend.add(
+  import('@internal/backstage-plugin-security-posture-backend-module-sarif'),
+);
 backend.start();
