@@ -15,6 +15,7 @@ export interface Segment {
  * character (escapes as in JSON). Returns undefined for malformed input.
  */
 export function parseSegments(input: string): Segment[] | undefined {
+  if (input === '') return undefined;
   const out: Segment[] = [];
   let i = 0;
   const n = input.length;
