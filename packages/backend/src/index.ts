@@ -71,6 +71,16 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.add(import('@internal/backstage-plugin-security-posture-backend'));
 backend.add(
+  import(
+    '@internal/backstage-plugin-security-posture-backend-module-kubernetes'
+  ),
+);
+backend.add(
+  import(
+    '@internal/backstage-plugin-security-posture-backend-module-policy-reports'
+  ),
+);
+backend.add(
   import('@internal/backstage-plugin-security-posture-backend-module-aws'),
 );
 backend.add(
