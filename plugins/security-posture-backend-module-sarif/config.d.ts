@@ -27,29 +27,38 @@ export interface Config {
          * built-in defaults; the first match wins. Every condition given must hold.
          */
         mapping?: Array<{
-          /** Glob on `tool.driver.name`, case-insensitive (`tfsec`, `Trivy`, `Checkov`). */
-          tool?: string;
-          /** Glob on the rule id, case-insensitive (`AVD-AWS-*`, `CKV_K8S_*`). */
-          ruleId?: string;
-          /** Glob one of the rule's or result's `properties.tags` must match (`CWE-311`). */
-          tag?: string;
-          /** SARIF levels matched: error, warning, note, none. */
-          level?: string | string[];
-          /** Regular expression (case-insensitive) on the rule's id, name and descriptions. */
-          text?: string;
-          /** Drop the matching results. */
-          ignore?: boolean;
+          /**
+           * Which results the rule applies to; each field a pattern or a list of
+           * patterns (any matches), `*` wildcard, case ignored. Absent fields match
+           * everything.
+           */
+          match: {
+            /** `tool.driver.name`: `tfsec`, `Trivy`, `Checkov` … */
+            tool?: string | string[];
+            /** The rule id: `AVD-AWS-*`, `CKV_K8S_*` … */
+            ruleId?: string | string[];
+            /** One of the rule's or result's `properties.tags`: `vulnerability`, `CWE-311` … */
+            tag?: string | string[];
+            /** SARIF level: error, warning, note, none. */
+            level?: string | string[];
+            /** Regular expressions (case-insensitive) on the rule's id, name and descriptions. */
+            text?: string | string[];
+          };
           /** Scorecard control the results feed (default controls or `securityPosture.scoring` extra controls). */
           control?: string;
-          /** Category of the control; alone, the category's default control. */
+          /** Without `control`: the category's default control. */
           category?: 'identity_and_access' | 'network' | 'data' | 'compute';
           /** Severity of the findings (default: from `security-severity`, severity tags, then the level). */
           severity?: 'critical' | 'high' | 'medium' | 'low';
-          /** Weight of the generated check (informational for strict controls). */
+          /** Weight of the generated check inside its control (informational for strict controls). */
           weight?: number;
+          /** One finding per tool, control and file for the results this rule matches. */
+          aggregate?: boolean;
+          /** Drop the matching results. */
+          ignore?: boolean;
         }>;
         /** `false` switches the built-in mapping off: only `mapping` rules apply (default true). */
-        defaultMapping?: boolean;
+        useDefaultMapping?: boolean;
         /** Guidance URL of the generated `sarif-*` checks. */
         remediationUrl?: string;
       };

@@ -140,11 +140,19 @@ describe('SARIF module with the Security Posture backend', () => {
       category: 'data',
       control: 'sensitive_data_classified',
       status: 'open',
-      resource: { kind: 'Trivy', type: 'sarif.result', source: './reports/trivy.sarif' },
+      resource: { kind: 'Trivy', type: 'import.sarif', source: './reports/trivy.sarif' },
     });
     expect(secret.evidence).toContainEqual({
       path: 'deploy/.env.example:3',
       value: 'aws-access-key-id: Artifact: deploy/.env.example',
+    });
+    // Trivy's vulnerabilities are one finding per file.
+    const vulnerabilities = findings.body.items.find(
+      (f: any) => f.resource.uid === 'sarif:trivy/images_scanned@package-lock.json',
+    );
+    expect(vulnerabilities).toMatchObject({
+      checkId: 'sarif-images_scanned-high',
+      message: 'Trivy: 1 rule(s) failing on package-lock.json: CVE-2024-4068 (high)',
     });
     const privileged = posture.body.controls.find((c: any) => c.id === 'no_privileged_containers');
     expect(privileged).toMatchObject({ status: 'fail', failed: 3 });

@@ -16,6 +16,7 @@ import {
   compileRules,
   DEFAULT_MAPPING,
   SarifMapping,
+  type MappingMatch,
   type MappingRule,
 } from './mapping';
 import type { SarifLevel } from './sarif';
@@ -60,24 +61,28 @@ function readRule(
   warnings: string[],
 ): MappingRule {
   const at = `mapping[${i}]`;
-  const rule: MappingRule = {};
-  for (const key of ['tool', 'ruleId', 'tag', 'text'] as const) {
-    const value = c.getOptionalString(key);
-    if (value !== undefined) rule[key] = value;
-  }
-  const level = c.getOptional('level');
-  if (level !== undefined) {
-    const levels = (Array.isArray(level) ? level : [level]) as unknown[];
-    for (const l of levels) {
-      if (!LEVELS.includes(l as SarifLevel)) {
-        fail(`${at}.level: "${String(l)}" is not one of ${LEVELS.join(', ')}`);
-      }
+  const match: MappingMatch = {};
+  const m = c.getOptionalConfig('match');
+  for (const key of ['tool', 'ruleId', 'tag', 'level', 'text'] as const) {
+    const value = m?.getOptional(key);
+    if (value === undefined) continue;
+    const values = Array.isArray(value) ? value : [value];
+    if (values.length === 0 || values.some(v => typeof v !== 'string' || !v)) {
+      fail(`${at}.match.${key} must be a pattern or a list of patterns`);
     }
-    rule.level = levels as SarifLevel[];
+    match[key] = value as string | string[];
   }
-  if (!rule.tool && !rule.ruleId && !rule.tag && !rule.text && !rule.level) {
-    fail(`${at} matches every result; give tool, ruleId, tag, level or text`);
+  for (const l of [match.level ?? []].flat()) {
+    if (!LEVELS.includes(l as SarifLevel)) {
+      fail(`${at}.match.level: "${l}" is not one of ${LEVELS.join(', ')}`);
+    }
   }
+  if (Object.keys(match).length === 0) {
+    fail(
+      `${at}.match matches every result; give tool, ruleId, tag, level or text`,
+    );
+  }
+  const rule: MappingRule = { match };
   if (c.getOptionalBoolean('ignore')) {
     rule.ignore = true;
     return rule;
@@ -119,6 +124,7 @@ function readRule(
     }
     rule.weight = weight;
   }
+  if (c.getOptionalBoolean('aggregate')) rule.aggregate = true;
   return rule;
 }
 
@@ -142,7 +148,7 @@ export function readSarifProviderConfig(root: Config): SarifProviderConfig {
   );
   const rules = [
     ...compileRules(configured, 'mapping'),
-    ...(c?.getOptionalBoolean('defaultMapping') === false
+    ...(c?.getOptionalBoolean('useDefaultMapping') === false
       ? []
       : compileRules(DEFAULT_MAPPING, 'default')),
   ];

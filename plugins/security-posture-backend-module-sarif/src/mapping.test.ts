@@ -75,8 +75,12 @@ describe('configured mapping', () => {
     expect(
       targets('checkov.sarif', {
         mapping: [
-          { tool: 'checkov', ruleId: 'CKV_K8S_21', control: 'pod_security_standards', severity: 'low' },
-          { tool: 'check*', ruleId: 'CKV_AWS_18', ignore: true },
+          {
+            match: { tool: 'checkov', ruleId: 'CKV_K8S_21' },
+            control: 'pod_security_standards',
+            severity: 'low',
+          },
+          { match: { tool: 'check*', ruleId: ['CKV_AWS_17', 'CKV_AWS_18'] }, ignore: true },
         ],
       }),
     ).toMatchObject({
@@ -87,17 +91,29 @@ describe('configured mapping', () => {
     expect(
       targets('trivy.sarif', {
         mapping: [
-          { tag: 'vulnerability', level: ['error'], category: 'compute', severity: 'critical' },
+          {
+            match: { tag: 'vulnerability', level: ['error'] },
+            category: 'compute',
+            severity: 'critical',
+          },
         ],
       })['CVE-2024-4068'],
     ).toBe('pod_security_standards/critical');
   });
 
+  it('sends a category-only rule to the category’s default control', () => {
+    expect(
+      targets('checkov.sarif', {
+        mapping: [{ match: { ruleId: 'CKV_K8S_21' }, category: 'data' }],
+      }).CKV_K8S_21,
+    ).toBe('sensitive_data_classified/high');
+  });
+
   it('can switch the defaults off', () => {
     expect(
       targets('tfsec.sarif', {
-        defaultMapping: false,
-        mapping: [{ ruleId: 'aws-s3-*', control: 'encryption_at_rest' }],
+        useDefaultMapping: false,
+        mapping: [{ match: { ruleId: 'aws-s3-*' }, control: 'encryption_at_rest' }],
       }),
     ).toEqual({
       'aws-s3-enable-bucket-encryption': 'encryption_at_rest/high',
@@ -117,7 +133,7 @@ describe('configured mapping', () => {
               supply_chain: { category: 'compute', weight: 5, title: 'Supply chain' },
             },
           },
-          providers: { sarif: { mapping: [{ tag: 'vulnerability', control: 'supply_chain' }] } },
+          providers: { sarif: { mapping: [{ match: { tag: 'vulnerability' }, control: 'supply_chain' }] } },
         },
       }),
     );
@@ -131,7 +147,14 @@ describe('configured mapping', () => {
 
   it('skips the defaults feeding a control the scorecard disabled', () => {
     const { mapping, warnings } = config(
-      { mapping: [{ tool: 'tfsec', text: 'logging', control: 'service_accounts_audited' }] },
+      {
+        mapping: [
+          {
+            match: { tool: 'tfsec', text: 'logging' },
+            control: 'service_accounts_audited',
+          },
+        ],
+      },
       { controls: { service_accounts_audited: { enabled: false } } },
     );
     expect(warnings[0]).toMatch(/disabled in securityPosture.scoring/);
@@ -140,16 +163,49 @@ describe('configured mapping', () => {
   });
 
   it.each([
-    [{ mapping: [{ control: 'encryption_at_rest' }] }, /matches every result/],
-    [{ mapping: [{ tool: 'x' }] }, /needs a control or a category/],
-    [{ mapping: [{ tool: 'x', control: 'nope' }] }, /"nope" is not a scorecard control/],
-    [{ mapping: [{ tool: 'x', control: 'encryption_at_rest', category: 'network' }] }, /is in category data, not network/],
-    [{ mapping: [{ tool: 'x', control: 'encryption_at_rest', severity: 'urgent' }] }, /"urgent" is not one of/],
-    [{ mapping: [{ tool: 'x', level: 'fatal', control: 'encryption_at_rest' }] }, /"fatal" is not one of/],
-    [{ mapping: [{ text: '(', control: 'encryption_at_rest' }] }, /mapping\[0\]\.text is not a valid regular expression/],
+    [{ mapping: [{ control: 'encryption_at_rest' }] }, /match matches every result/],
+    [{ mapping: [{ match: { tool: [] }, control: 'encryption_at_rest' }] }, /a pattern or a list of patterns/],
+    [{ mapping: [{ match: { tool: 'x' } }] }, /needs a control or a category/],
+    [{ mapping: [{ match: { tool: 'x' }, control: 'nope' }] }, /"nope" is not a scorecard control/],
+    [{ mapping: [{ match: { tool: 'x' }, control: 'encryption_at_rest', category: 'network' }] }, /is in category data, not network/],
+    [{ mapping: [{ match: { tool: 'x' }, control: 'encryption_at_rest', severity: 'urgent' }] }, /"urgent" is not one of/],
+    [{ mapping: [{ match: { tool: 'x', level: 'fatal' }, control: 'encryption_at_rest' }] }, /"fatal" is not one of/],
+    [{ mapping: [{ match: { text: '(' }, control: 'encryption_at_rest' }] }, /mapping\[0\]\.match\.text is not a valid regular expression/],
     [{ remediationUrl: 'javascript:alert(1)' }, /must be an http\(s\) URL/],
   ])('rejects %j', (sarif, message) => {
     expect(() => config(sarif as JsonObject)).toThrow(message);
+  });
+});
+
+describe('aggregation', () => {
+  it('makes one finding per tool, control and file for vulnerability results, at the worst severity', () => {
+    const sarif = config();
+    const doc = JSON.parse(readFileSync(join(__dirname, '__fixtures__', 'trivy.sarif'), 'utf8'));
+    const run = doc.runs[0];
+    const cve = run.rules ?? run.tool.driver.rules;
+    const rule = cve.find((r: any) => r.id === 'CVE-2024-4068');
+    cve.push({ ...rule, id: 'CVE-2024-21538', properties: { ...rule.properties, 'security-severity': '9.8' } });
+    const result = run.results.find((r: any) => r.ruleId === 'CVE-2024-4068');
+    run.results.push({ ...result, ruleId: 'CVE-2024-21538', ruleIndex: cve.length - 1 });
+    const mapped = mapFindings(
+      [{ file: 'trivy.sarif', parsed: parseSarif(JSON.stringify(doc)) }],
+      sarif.mapping,
+      'sarif',
+    );
+    const images = mapped.resources.filter(r => r.attributes.control === 'images_scanned');
+    expect(images).toHaveLength(1);
+    expect(images[0].uid).toBe('sarif:trivy/images_scanned@package-lock.json');
+    expect(images[0].attributes).toMatchObject({
+      checkId: 'sarif-images_scanned-critical',
+      severity: 'critical',
+      resultCount: 2,
+      rules: [
+        { ruleId: 'CVE-2024-21538', severity: 'critical' },
+        { ruleId: 'CVE-2024-4068', severity: 'high' },
+      ],
+      failMessage:
+        'Trivy: 2 rule(s) failing on package-lock.json: CVE-2024-21538 (critical), CVE-2024-4068 (high)',
+    });
   });
 });
 
@@ -218,7 +274,7 @@ describe('generated checks', () => {
       resultCount: 2,
       severity: 'high',
       failMessage:
-        'tfsec aws-s3-enable-bucket-encryption — Unencrypted S3 bucket.: Bucket does not have encryption enabled (2 results)',
+        'tfsec: aws-s3-enable-bucket-encryption on terraform/s3.tf — Unencrypted S3 bucket. (Bucket does not have encryption enabled) [2 results]',
     });
     expect(encryption.attributes.evidence).toEqual([
       { path: 'terraform/s3.tf:1-4', value: 'aws-s3-enable-bucket-encryption: Bucket does not have encryption enabled' },

@@ -2,34 +2,47 @@ import type {
   CategoryId,
   Severity,
 } from '@internal/backstage-plugin-security-posture-common';
-import type { SarifLevel, SarifResultRecord } from './sarif';
+import type { SarifResultRecord } from './sarif';
 
 /**
- * A rule of `securityPosture.providers.sarif.mapping`: which results it matches
- * (every given condition must hold) and what they become. Rules are tried in
- * order, the configured ones before the built-in defaults; the first match wins.
+ * Which results a mapping rule applies to. Each field is a pattern or a list of
+ * patterns (any matches); absent fields match everything. Patterns are globs
+ * (`*` any run of characters, `?` one), matched ignoring case; `text` holds
+ * regular expressions instead.
+ */
+export interface MappingMatch {
+  /** `tool.driver.name`: `tfsec`, `Trivy`, `Checkov` … */
+  tool?: string | string[];
+  /** The result's rule id: `AVD-AWS-*`, `CKV_K8S_*` … */
+  ruleId?: string | string[];
+  /** One of the rule's or result's `properties.tags`: `vulnerability`, `CWE-311` … */
+  tag?: string | string[];
+  /** SARIF level: `error`, `warning`, `note`, `none`. */
+  level?: string | string[];
+  /** Regular expressions (case-insensitive) on the rule's id, name and descriptions. */
+  text?: string | string[];
+}
+
+/**
+ * A rule of `securityPosture.providers.sarif.mapping`: the results it matches feed
+ * `control` (or the default control of `category`). Rules are tried in order, the
+ * configured ones before the built-in defaults; the first match wins. The same
+ * shape as the PolicyReports module's mapping.
  */
 export interface MappingRule {
-  /** Glob on `tool.driver.name`, case-insensitive (`tfsec`, `trivy`, `checkov`). */
-  tool?: string;
-  /** Glob on the result's rule id, case-insensitive (`AVD-AWS-*`, `CKV_K8S_*`). */
-  ruleId?: string;
-  /** Glob one of the rule's or result's `properties.tags` must match (`security`, `CWE-311`). */
-  tag?: string;
-  /** SARIF levels matched (`error`, `warning`, `note`, `none`). */
-  level?: SarifLevel[];
-  /** Regular expression (case-insensitive) on the rule's id, name and descriptions. */
-  text?: string;
-  /** Drop the matching results instead of importing them. */
-  ignore?: boolean;
+  match: MappingMatch;
   /** Scorecard control the results feed. */
   control?: string;
-  /** Category of the control; when given without `control`, the category's default control. */
+  /** When no control is given: the category's default control. */
   category?: CategoryId;
   /** Severity of the findings; derived from the result when absent. */
   severity?: Severity;
-  /** Weight of the generated check (informational for strict controls). */
+  /** Weight of the generated check inside its control (informational for strict controls). */
   weight?: number;
+  /** One finding per tool, control and file for every result this rule matches (vulnerability scans). */
+  aggregate?: boolean;
+  /** Drop the matching results instead of importing them. */
+  ignore?: boolean;
 }
 
 /** Where a result goes. */
@@ -38,13 +51,14 @@ export interface MappingTarget {
   category: CategoryId;
   severity: Severity;
   weight?: number;
+  aggregate?: boolean;
 }
 
-/** The control a `category`-only rule feeds. */
+/** The control a `category`-only rule feeds (the same as for PolicyReports). */
 export const CATEGORY_DEFAULT_CONTROLS: Record<CategoryId, string> = {
   identity_and_access: 'no_overprivileged_roles',
   network: 'deny_default_network_policies',
-  data: 'encryption_at_rest',
+  data: 'sensitive_data_classified',
   compute: 'pod_security_standards',
 };
 
@@ -56,89 +70,88 @@ export const CATEGORY_DEFAULT_CONTROLS: Record<CategoryId, string> = {
  * reads "aws s3 enable bucket encryption".
  */
 export const DEFAULT_MAPPING: readonly MappingRule[] = [
-  { tag: 'license', ignore: true },
-  { tag: 'vulnerability', control: 'images_scanned' },
-  { tag: 'secret', control: 'sensitive_data_classified' },
-  { ruleId: 'CKV_SECRET_*', control: 'sensitive_data_classified' },
+  { match: { tag: 'license' }, ignore: true },
+  { match: { tag: 'vulnerability' }, control: 'images_scanned', aggregate: true },
+  { match: { tag: 'secret' }, control: 'sensitive_data_classified' },
+  { match: { ruleId: 'CKV_SECRET_*' }, control: 'sensitive_data_classified' },
   // CWE ids in tags (CodeQL style `external/cwe/cwe-311`, or `CWE-311`).
-  { tag: '*cwe-311', control: 'encryption_at_rest' },
-  { tag: '*cwe-312', control: 'encryption_at_rest' },
-  { tag: '*cwe-319', control: 'encryption_in_transit' },
-  { tag: '*cwe-326', control: 'tls_1_2_minimum' },
-  { tag: '*cwe-327', control: 'tls_1_2_minimum' },
-  { tag: '*cwe-798', control: 'sensitive_data_classified' },
-  { tag: '*cwe-259', control: 'sensitive_data_classified' },
-  { tag: '*cwe-250', control: 'no_privileged_containers' },
-  { tag: '*cwe-269', control: 'no_overprivileged_roles' },
-  { tag: '*cwe-732', control: 'no_overprivileged_roles' },
-  { tag: '*cwe-284', control: 'no_overprivileged_roles' },
-  { tag: '*cwe-306', control: 'mfa_enabled_all_admins' },
-  { tag: '*cwe-308', control: 'mfa_enabled_all_admins' },
-  { tag: '*cwe-778', control: 'service_accounts_audited' },
-  { tag: '*cwe-770', control: 'resource_limits_enforced' },
-  { tag: '*cwe-400', control: 'resource_limits_enforced' },
-  { tag: '*cwe-1104', control: 'images_scanned' },
+  { match: { tag: ['*cwe-311', '*cwe-312'] }, control: 'encryption_at_rest' },
+  { match: { tag: '*cwe-319' }, control: 'encryption_in_transit' },
+  { match: { tag: ['*cwe-326', '*cwe-327'] }, control: 'tls_1_2_minimum' },
+  {
+    match: { tag: ['*cwe-798', '*cwe-259'] },
+    control: 'sensitive_data_classified',
+  },
+  { match: { tag: '*cwe-250' }, control: 'no_privileged_containers' },
+  {
+    match: { tag: ['*cwe-269', '*cwe-284', '*cwe-732'] },
+    control: 'no_overprivileged_roles',
+  },
+  { match: { tag: ['*cwe-306', '*cwe-308'] }, control: 'mfa_enabled_all_admins' },
+  { match: { tag: '*cwe-778' }, control: 'service_accounts_audited' },
+  { match: { tag: ['*cwe-400', '*cwe-770'] }, control: 'resource_limits_enforced' },
+  { match: { tag: '*cwe-1104' }, control: 'images_scanned' },
   // Keywords, most specific first.
   {
-    text: 'publicly accessible|public access|public (read|write|acl|bucket|snapshot|ip|endpoint)|block public|allusers|anonymous|public.{0,20}(db|database|rds|instance|cluster|storage)|(db|database|rds).{0,30}public',
+    match: { text: 'publicly accessible|public access|public (read|write|acl|bucket|snapshot|ip|endpoint)|block public|allusers|anonymous|public.{0,20}(db|database|rds|instance|cluster|storage)|(db|database|rds).{0,30}public' },
     control: 'no_public_databases',
   },
   {
-    text: 'mfa delete|versioning|backup|retention|deletion protection|point in time|lifecycle|replication|snapshot',
+    match: { text: 'mfa delete|versioning|backup|retention|deletion protection|point in time|lifecycle|replication|snapshot' },
     control: 'backup_tested',
   },
-  { text: '\\bmfa\\b|multi ?factor', control: 'mfa_enabled_all_admins' },
+  { match: { text: '\\bmfa\\b|multi ?factor' }, control: 'mfa_enabled_all_admins' },
   {
-    text: 'automount|service ?account tokens?|tokens? (are )?(only )?mounted',
+    match: { text: 'automount|service ?account tokens?|tokens? (are )?(only )?mounted' },
     control: 'service_accounts_audited',
   },
   {
-    text: 'privilege escalation|allowprivilegeescalation|elevate .*privilege|run(s|ning)? as root|root (user|container|group)|\\bgid\\b|non ?root|runasnonroot|high uid|\\buid\\b|read ?only (root )?file ?system|root file ?system|seccomp|apparmor|selinux|pod security',
+    match: { text: 'privilege escalation|allowprivilegeescalation|elevate .*privilege|run(s|ning)? as root|root (user|container|group)|\\bgid\\b|non ?root|runasnonroot|high uid|\\buid\\b|read ?only (root )?file ?system|root file ?system|seccomp|apparmor|selinux|pod security' },
     control: 'pod_security_standards',
   },
   {
-    text: 'privileged|host ?(network|pid|ipc|path|port)|hostpath|capabilit|net_raw|sys_admin|docker\\.sock',
+    match: { text: 'privileged|host ?(network|pid|ipc|path|port)|hostpath|capabilit|net_raw|sys_admin|docker\\.sock' },
     control: 'no_privileged_containers',
   },
   {
-    text: '(cpu|memory) (is )?(not )?(limit|request)|resource (limit|request)s?|limits? (should|must) be set',
+    match: { text: '(cpu|memory) (is )?(not )?(limit|request)|resource (limit|request)s?|limits? (should|must) be set' },
     control: 'resource_limits_enforced',
   },
   {
-    text: 'image tag|latest tag|:latest|image (should use )?digest|\\bdigest\\b|image pull policy|trusted registr|runtime .*(deprecated|end of life|eol|supported)|deprecated runtime',
+    match: { text: 'image tag|latest tag|:latest|image (should use )?digest|\\bdigest\\b|image pull policy|trusted registr|runtime .*(deprecated|end of life|eol|supported)|deprecated runtime' },
     control: 'images_scanned',
   },
   {
-    text: 'tls ?(v?1\\.[0-3]|version)|(tls|ssl|security) polic|minimum (tls|protocol)|protocol version|outdated (tls|ssl)|cipher',
+    match: { text: 'tls ?(v?1\\.[0-3]|version)|(tls|ssl|security) polic|minimum (tls|protocol)|protocol version|outdated (tls|ssl)|cipher' },
     control: 'tls_1_2_minimum',
   },
   {
-    text: 'in transit|secure transport|insecure transport|(enforce|require|use|redirect).{0,12}(https|tls|ssl)|(https|tls|ssl).{0,12}(only|required|enforced)|plain ?text|viewer protocol|unencrypted (http|traffic|connection)',
+    match: { text: 'in transit|secure transport|insecure transport|(enforce|require|use|redirect).{0,12}(https|tls|ssl)|(https|tls|ssl).{0,12}(only|required|enforced)|plain ?text|viewer protocol|unencrypted (http|traffic|connection)' },
     control: 'encryption_in_transit',
   },
   {
-    text: 'encrypt|\\bkms\\b|\\bcmk\\b|customer ?managed key|key rotation',
+    match: { text: 'encrypt|\\bkms\\b|\\bcmk\\b|customer ?managed key|key rotation' },
     control: 'encryption_at_rest',
   },
-  { text: 'egress|outbound', control: 'egress_filtered' },
+  { match: { text: 'egress|outbound' }, control: 'egress_filtered' },
   {
-    text: 'ingress|inbound|security groups?|network ?polic|0\\.0\\.0\\.0|::/0|port (22|3389)|\\bssh\\b|\\brdp\\b|unrestricted|firewall',
+    match: { text: 'ingress|inbound|security groups?|network ?polic|0\\.0\\.0\\.0|::/0|port (22|3389)|\\bssh\\b|\\brdp\\b|unrestricted|firewall' },
     control: 'deny_default_network_policies',
   },
   {
-    text: 'access keys?|unused credential|credentials? (not )?used|default (user ?name|username|password|credential|admin)|root (account|access key)|password polic',
+    match: { text: 'access keys?|unused credential|credentials? (not )?used|default (user ?name|username|password|credential|admin)|root (account|access key)|password polic' },
     control: 'unused_credentials_removed',
   },
   {
-    text: '\\blog(s|ging)?\\b|audit|cloudtrail|trail|flow logs?|monitor',
+    match: { text: '\\blog(s|ging)?\\b|audit|cloudtrail|trail|flow logs?|monitor' },
     control: 'service_accounts_audited',
   },
   {
-    text: 'wildcard|\\*:\\*|administratoraccess|admin(istrator)? (access|privileges)|least privilege|overly permissive|cluster ?admin|\\brbac\\b|iam (policy|role|user)|permission',
+    match: { text: 'wildcard|\\*:\\*|administratoraccess|admin(istrator)? (access|privileges)|least privilege|overly permissive|cluster ?admin|\\brbac\\b|iam (policy|role|user)|permission' },
     control: 'no_overprivileged_roles',
   },
   {
-    text: 'secret|sensitive|\\btags?\\b|tagged|classif|\\bowner\\b',
+    match: { text: 'secret|sensitive|\\btags?\\b|tagged|classif|\\bowner\\b' },
     control: 'sensitive_data_classified',
   },
 ];
@@ -148,10 +161,11 @@ export interface CompiledRule {
   rule: MappingRule;
   /** Where the rule was declared (`mapping[2]`, `default[5]`), for messages. */
   origin: string;
-  tool?: RegExp;
-  ruleId?: RegExp;
-  tag?: RegExp;
-  text?: RegExp;
+  tool?: RegExp[];
+  ruleId?: RegExp[];
+  tag?: RegExp[];
+  level?: RegExp[];
+  text?: RegExp[];
 }
 
 /** A glob (`*` any characters, `?` one) as a case-insensitive, anchored RegExp. */
@@ -159,11 +173,18 @@ export function globRegExp(glob: string): RegExp {
   const source = glob
     .split('')
     .map(c =>
-      c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&'),
+      c === '*'
+        ? '.*'
+        : c === '?'
+        ? '.'
+        : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&'),
     )
     .join('');
   return new RegExp(`^${source}$`, 'i');
 }
+
+const list = (v: string | string[] | undefined): string[] | undefined =>
+  v === undefined ? undefined : Array.isArray(v) ? v : [v];
 
 /** Compiles mapping rules; throws with the rule's position on a bad pattern. */
 export function compileRules(
@@ -173,15 +194,24 @@ export function compileRules(
   return rules.map((rule, i) => {
     const origin = `${prefix}[${i}]`;
     const compiled: CompiledRule = { rule, origin };
-    if (rule.tool !== undefined) compiled.tool = globRegExp(rule.tool);
-    if (rule.ruleId !== undefined) compiled.ruleId = globRegExp(rule.ruleId);
-    if (rule.tag !== undefined) compiled.tag = globRegExp(rule.tag);
-    if (rule.text !== undefined) {
-      try {
-        compiled.text = new RegExp(rule.text, 'i');
-      } catch (e) {
-        throw new Error(`${origin}.text is not a valid regular expression: ${(e as Error).message}`);
-      }
+    const m = rule.match ?? {};
+    for (const key of ['tool', 'ruleId', 'tag', 'level'] as const) {
+      const patterns = list(m[key]);
+      if (patterns) compiled[key] = patterns.map(globRegExp);
+    }
+    const texts = list(m.text);
+    if (texts) {
+      compiled.text = texts.map((t, j) => {
+        try {
+          return new RegExp(t, 'i');
+        } catch (e) {
+          throw new Error(
+            `${origin}.match.text${
+              texts.length > 1 ? `[${j}]` : ''
+            } is not a valid regular expression: ${(e as Error).message}`,
+          );
+        }
+      });
     }
     return compiled;
   });
@@ -192,13 +222,19 @@ function searchable(record: SarifResultRecord): string {
   return record.ruleText.replace(/[-_]+/g, ' ').toLowerCase();
 }
 
-function matches(c: CompiledRule, record: SarifResultRecord, haystack: () => string): boolean {
-  const { rule } = c;
-  if (c.tool && !c.tool.test(record.tool)) return false;
-  if (c.ruleId && !c.ruleId.test(record.ruleId)) return false;
-  if (c.tag && !record.tags.some(t => c.tag!.test(t))) return false;
-  if (rule.level && !rule.level.includes(record.level)) return false;
-  if (c.text && !c.text.test(haystack())) return false;
+const any = (patterns: RegExp[], value: string) =>
+  patterns.some(p => p.test(value));
+
+function matches(
+  c: CompiledRule,
+  record: SarifResultRecord,
+  haystack: () => string,
+): boolean {
+  if (c.tool && !any(c.tool, record.tool)) return false;
+  if (c.ruleId && !any(c.ruleId, record.ruleId)) return false;
+  if (c.tag && !record.tags.some(t => any(c.tag!, t))) return false;
+  if (c.level && !any(c.level, record.level)) return false;
+  if (c.text && !c.text.some(re => re.test(haystack()))) return false;
   return true;
 }
 
@@ -265,6 +301,7 @@ export class SarifMapping {
         severity: c.rule.severity ?? severityOf(record),
       };
       if (c.rule.weight !== undefined) target.weight = c.rule.weight;
+      if (c.rule.aggregate) target.aggregate = true;
       return target;
     }
     return undefined;
