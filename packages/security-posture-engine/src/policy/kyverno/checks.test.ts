@@ -238,3 +238,89 @@ describe('kyvernoPolicyChecks', () => {
     ).toBe('skip');
   });
 });
+
+describe('kyvernoPolicyChecks on foreach and time rules', () => {
+  const [latest, expiry] = kyvernoPolicyChecks(
+    loadKyvernoPolicies(`
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: no-latest
+  annotations:
+    pod-policies.kyverno.io/autogen-controllers: none
+spec:
+  rules:
+  - name: containers
+    match:
+      any:
+      - resources:
+          kinds: [Pod]
+    validate:
+      message: "{{ element.name }} uses latest"
+      foreach:
+      - list: request.object.spec.containers
+        deny:
+          conditions:
+            any:
+            - key: "{{ element.image }}"
+              operator: Equals
+              value: "*:latest"
+---
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: expiry
+  annotations:
+    pod-policies.kyverno.io/autogen-controllers: none
+spec:
+  rules:
+  - name: before-2030
+    match:
+      any:
+      - resources:
+          kinds: [Pod]
+    validate:
+      deny:
+        conditions:
+          any:
+          - key: "{{ time_after(time_now_utc(), '2030-01-01T00:00:00Z') }}"
+            operator: Equals
+            value: true
+`).policies,
+  );
+  const pod = resource({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p' },
+    spec: {
+      containers: [
+        { name: 'a', image: 'nginx:1' },
+        { name: 'b', image: 'nginx:latest' },
+      ],
+    },
+  });
+
+  it('points the evidence of a foreach failure at the failing element', () => {
+    expect(latest.evaluate(pod, ctx)).toEqual({
+      status: 'fail',
+      message: 'validation failure: b uses latest',
+      evidence: [
+        {
+          path: 'spec.containers[1]',
+          value: { name: 'b', image: 'nginx:latest' },
+        },
+      ],
+    });
+  });
+
+  it('uses the evaluation time of the scan for time functions', () => {
+    expect(
+      expiry.evaluate(pod, { now: new Date('2029-06-01T00:00:00Z') } as any)
+        .status,
+    ).toBe('pass');
+    expect(
+      expiry.evaluate(pod, { now: new Date('2031-06-01T00:00:00Z') } as any)
+        .status,
+    ).toBe('fail');
+  });
+});

@@ -12,6 +12,7 @@ import type {
 import {
   CheckDefinition,
   CheckOutcome,
+  EvaluationContext,
   fail,
   PASS,
   SKIP,
@@ -239,12 +240,14 @@ export function kyvernoPolicyChecks(
   options: KyvernoCheckOptions = {},
 ): CheckDefinition[] {
   const prefix = options.idPrefix ?? 'kyverno';
+  // time functions use the evaluation time of the scan (EvaluationContext.now)
+  const clock: { now?: Date } = {};
   const evaluationOptions: KyvernoEvaluationOptions = {
     operation: options.operation,
     namespaceLabels: options.namespaceLabels,
     variables: options.variables,
     ruleVariables: options.ruleVariables,
-    now: options.now,
+    now: options.now ?? (() => clock.now ?? new Date()),
     // never let a rule pass on data it could not load
     unavailableContext: 'skip',
   };
@@ -313,7 +316,8 @@ export function kyvernoPolicyChecks(
             'https://kyverno.io/policies/',
         },
         origin: 'kyverno',
-        evaluate(resource: Resource): CheckOutcome {
+        evaluate(resource: Resource, ctx?: EvaluationContext): CheckOutcome {
+          clock.now = ctx?.now;
           const raw = resource.raw;
           if (!isObject(raw)) return SKIP;
           const kind = typeof raw.kind === 'string' ? raw.kind : '';

@@ -260,7 +260,7 @@ describe('validate.foreach', () => {
         p,
         pod({ containers: [{ image: 'a:1' }, { image: 'b:latest' }] }),
       )[0],
-    ).toMatchObject({ status: 'fail', paths: ['image'] });
+    ).toMatchObject({ status: 'fail', paths: ['spec.containers[1].image'] });
   });
 
   it('foreach preconditions filter elements; nested foreach sees both elements', () => {
@@ -303,6 +303,7 @@ describe('validate.foreach', () => {
       status: 'fail',
       message:
         'validation failure: validation failure: a/--privileged is not allowed',
+      paths: ['spec.containers[0].args[1]'],
     });
   });
 

@@ -45,7 +45,47 @@ interface Response {
   status: KyvernoRuleStatus;
   message: string;
   unsupported?: boolean;
+  /** Offending paths in the resource. */
   paths?: string[];
+  /** Offending paths relative to the current `foreach` element. */
+  relativePaths?: string[];
+}
+
+/** `request.object.spec.containers` → absolute `spec.containers`; `element.ports` → relative `ports`. */
+function listPath(
+  list: string,
+): { base: 'request.object' | 'element'; path: string } | undefined {
+  const m =
+    /^\s*(request\.object|element)((?:\.[A-Za-z_][A-Za-z0-9_]*)+)\s*$/.exec(
+      list,
+    );
+  if (!m) return undefined;
+  return {
+    base: m[1] as 'request.object' | 'element',
+    path: m[2].slice(1),
+  };
+}
+
+/** Paths of a failing element, lifted from the element to the list's scope. */
+function liftPaths(
+  r: Response,
+  list: string,
+  index: number,
+): Pick<Response, 'paths' | 'relativePaths'> {
+  const lp = listPath(list);
+  const absolute = r.paths;
+  if (!lp) return { paths: absolute };
+  const inner = r.relativePaths ?? (absolute ? [] : ['']);
+  const lifted = inner.map(p => {
+    if (p === '') return `${lp.path}[${index}]`;
+    return p.startsWith('[')
+      ? `${lp.path}[${index}]${p}`
+      : `${lp.path}[${index}].${p}`;
+  });
+  if (lp.base === 'request.object') {
+    return { paths: [...(absolute ?? []), ...lifted] };
+  }
+  return { paths: absolute, relativePaths: lifted };
 }
 
 interface Env {
@@ -467,8 +507,12 @@ function validate(
         message: `variable substitution failed: ${errorMessage(e)}`,
       };
     }
-    const target = element !== undefined ? element : resource;
-    return validatePatterns(env, ctx, target, pattern, anyPattern);
+    if (element !== undefined) {
+      // element scope: the paths are relative to the element
+      const r = validatePatterns(env, ctx, element, pattern, anyPattern);
+      return r.paths ? { ...r, paths: undefined, relativePaths: r.paths } : r;
+    }
+    return validatePatterns(env, ctx, resource, pattern, anyPattern);
   }
   if (spec.foreach)
     return validateForEach(env, spec.foreach, ctx, nesting, element, resource);
@@ -580,7 +624,7 @@ function validateElements(
         response: {
           status: r.status,
           message: `validation failure: ${r.message}`,
-          paths: r.paths,
+          ...(r.status === 'fail' ? liftPaths(r, foreach.list, index) : {}),
         },
         count,
       };
