@@ -5,6 +5,8 @@ import {
 } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+// The module is tested inside the plugin it extends.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import securityPosturePlugin from '@internal/backstage-plugin-security-posture-backend';
 import { http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';

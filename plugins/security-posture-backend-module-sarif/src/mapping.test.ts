@@ -171,7 +171,7 @@ describe('configured mapping', () => {
     [{ mapping: [{ match: { tool: 'x' }, control: 'encryption_at_rest', severity: 'urgent' }] }, /"urgent" is not one of/],
     [{ mapping: [{ match: { tool: 'x', level: 'fatal' }, control: 'encryption_at_rest' }] }, /"fatal" is not one of/],
     [{ mapping: [{ match: { text: '(' }, control: 'encryption_at_rest' }] }, /mapping\[0\]\.match\.text is not a valid regular expression/],
-    [{ remediationUrl: 'javascript:alert(1)' }, /must be an http\(s\) URL/],
+    [{ remediationUrl: 'ftp://docs.example.com/scanners' }, /must be an http\(s\) URL/],
   ])('rejects %j', (sarif, message) => {
     expect(() => config(sarif as JsonObject)).toThrow(message);
   });

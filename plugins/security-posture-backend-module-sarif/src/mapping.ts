@@ -172,19 +172,19 @@ export interface CompiledRule {
 export function globRegExp(glob: string): RegExp {
   const source = glob
     .split('')
-    .map(c =>
-      c === '*'
-        ? '.*'
-        : c === '?'
-        ? '.'
-        : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&'),
-    )
+    .map(c => {
+      if (c === '*') return '.*';
+      if (c === '?') return '.';
+      return c.replace(/[.+^${}()|[\]\\/]/g, '\\$&');
+    })
     .join('');
   return new RegExp(`^${source}$`, 'i');
 }
 
-const list = (v: string | string[] | undefined): string[] | undefined =>
-  v === undefined ? undefined : Array.isArray(v) ? v : [v];
+function list(v: string | string[] | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  return Array.isArray(v) ? v : [v];
+}
 
 /** Compiles mapping rules; throws with the rule's position on a bad pattern. */
 export function compileRules(

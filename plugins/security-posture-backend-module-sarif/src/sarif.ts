@@ -132,12 +132,9 @@ function ruleFor(result: Json, run: RunContext): Json | undefined {
     typeof component?.index === 'number'
       ? asArray((run.extensions[component.index] as Json | undefined)?.rules)
       : run.rules;
-  const index =
-    typeof result.ruleIndex === 'number'
-      ? result.ruleIndex
-      : typeof ref?.index === 'number'
-      ? ref.index
-      : undefined;
+  let index: number | undefined;
+  if (typeof result.ruleIndex === 'number') index = result.ruleIndex;
+  else if (typeof ref?.index === 'number') index = ref.index;
   if (index !== undefined && isObject(rules[index])) return rules[index] as Json;
   const id = str(result.ruleId) ?? str(ref?.id);
   return id
