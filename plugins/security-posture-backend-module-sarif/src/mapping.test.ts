@@ -70,6 +70,35 @@ describe('default mapping', () => {
   });
 });
 
+describe('the demo estate', () => {
+  it('maps the ledger-service Checkov report as examples/resources/payments/ci-reports/README.md says', () => {
+    const { mapping } = config();
+    const report = parseSarif(
+      readFileSync(
+        join(
+          __dirname,
+          '../../../examples/resources/payments/ci-reports/ledger-service/checkov.sarif',
+        ),
+        'utf8',
+      ),
+    );
+    expect(
+      report.results.map(r => {
+        const t = mapping.resolve(r);
+        return [r.ruleId, typeof t === 'object' ? `${t.control}/${t.severity}` : 'unmapped'];
+      }),
+    ).toEqual([
+      ['CKV_K8S_11', 'resource_limits_enforced/medium'],
+      ['CKV_K8S_43', 'images_scanned/medium'],
+      ['CKV_K8S_15', 'images_scanned/low'],
+      ['CKV_K8S_8', 'unmapped'],
+    ]);
+    expect(report.results[0].locations).toEqual([
+      { uri: 'resources/payments/ledger-service/ledger-service.yaml', startLine: 44, endLine: 115 },
+    ]);
+  });
+});
+
 describe('configured mapping', () => {
   it('tries configured rules first: by tool and rule id, by tag, by level, or ignores', () => {
     expect(
