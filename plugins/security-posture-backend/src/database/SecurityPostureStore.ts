@@ -912,10 +912,7 @@ export class SecurityPostureStore {
       if (f.status === 'exempted' && before?.status !== 'exempted') {
         newlyExempted.push(f);
       }
-      if (
-        f.status === 'open' &&
-        (!before || before.status === 'resolved')
-      ) {
+      if (f.status === 'open' && (!before || before.status === 'resolved')) {
         opened.push(f);
       }
       rows.push({

@@ -195,7 +195,8 @@ describe('Scanner', () => {
     async databaseId => {
       const { store, scan, fake, events } = await setup(databaseId);
       await scan();
-      const bEvents = () => events.filter(e => e.entityRef === 'component:default/b');
+      const bEvents = () =>
+        events.filter(e => e.entityRef === 'component:default/b');
       expect(bEvents()).toEqual([
         expect.objectContaining({
           previous: undefined,
@@ -203,10 +204,11 @@ describe('Scanner', () => {
           resolved: 0,
         }),
       ]);
-      expect(bEvents()[0].opened.map(f => f.checkId).sort()).toEqual([
-        'test-encrypted',
-        'test-no-privileged',
-      ]);
+      expect(
+        bEvents()[0]
+          .opened.map(f => f.checkId)
+          .sort(),
+      ).toEqual(['test-encrypted', 'test-no-privileged']);
       const bId = (await store.getCatalogEntity('component:default/b'))!.id;
       const before = await store.listFindings([bId], { limit: 10 });
       expect(before.items.map(f => [f.checkId, f.status])).toEqual([

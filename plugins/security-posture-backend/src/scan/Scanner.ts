@@ -789,7 +789,9 @@ export class Scanner {
         });
       } catch (e) {
         logger.warn(
-          `Security posture: the scan listener failed for ${ref}: ${message(e)}`,
+          `Security posture: the scan listener failed for ${ref}: ${message(
+            e,
+          )}`,
         );
       }
     }
