@@ -60,7 +60,17 @@ export function objectKey(ref: ObjectRef): string {
 
 function addAll(target: string[], values: Iterable<string> | undefined) {
   if (!values) return;
-  for (const v of values) if (!target.includes(v)) target.push(v);
+  const size = Array.isArray(values)
+    ? values.length
+    : (values as Set<string>).size ?? Infinity;
+  // Small lists (the usual case) are scanned; large ones go through a set, so a
+  // role bound by thousands of entities costs linear time, not quadratic.
+  const seen = target.length + size > 16 ? new Set(target) : undefined;
+  for (const v of values) {
+    if (seen ? seen.has(v) : target.includes(v)) continue;
+    target.push(v);
+    seen?.add(v);
+  }
 }
 
 function addTo(map: Map<string, Set<string>>, key: string, values: string[]) {
@@ -159,94 +169,125 @@ export async function buildClusterSnapshot(options: {
     listed.set(spec.kind, result.items);
   });
 
-  // Normalise in the configured kind order, so results are deterministic.
+  // Every listed object, folded children included (they are not normalised: only
+  // their labels and controller matter).
   const warnings: string[] = [...entities.problems];
-  const all: Resource[] = [];
+  const nodes = new Map<string, Node>();
+  const toNormalise = new Map<string, Array<[JsonObject, Node | undefined]>>();
+  const candidates: Array<[Node, string]> = [];
+  for (const spec of config.kinds) {
+    const items = listed.get(spec.kind);
+    if (!items) continue;
+    const kept: Array<[JsonObject, Node | undefined]> = [];
+    toNormalise.set(spec.kind, kept);
+    for (const o of items) {
+      const metadata = o.metadata as JsonObject | undefined;
+      const name = metadata?.name;
+      if (typeof name !== 'string' || name === '') {
+        kept.push([o, undefined]); // the normaliser reports it
+        continue;
+      }
+      const ns =
+        spec.namespaced && typeof metadata?.namespace === 'string'
+          ? metadata.namespace || undefined
+          : undefined;
+      if (
+        excluded.has(spec.namespaced ? ns ?? '' : name) &&
+        (spec.namespaced || spec.kind === 'Namespace')
+      ) {
+        continue;
+      }
+      const node: Node = {
+        kind: spec.kind,
+        name,
+        namespace: ns,
+        labels: stringMap(metadata?.labels),
+        owners: [],
+      };
+      nodes.set(objectKey(node), node);
+      kept.push([o, node]);
+      const controller =
+        spec.type === 'k8s.workload' ? controllerOf(metadata) : undefined;
+      if (controller) {
+        candidates.push([node, objectKey({ ...controller, namespace: ns })]);
+      }
+    }
+  }
+  listed.clear();
+  for (const [node, parentKey] of candidates) {
+    if (nodes.has(parentKey)) node.parentKey = parentKey;
+  }
+
+  // Normalise the rest, in the configured kind order (deterministic results).
   const source = {
     format: 'kubernetes-live' as const,
     provider: 'kubernetes',
     location: cluster,
   };
+  const all: Resource[] = [];
   for (const spec of config.kinds) {
-    const items = listed.get(spec.kind);
+    const items = toNormalise.get(spec.kind);
     if (!items) continue;
-    const kept = items.filter(o => {
-      const metadata = o.metadata as JsonObject | undefined;
-      const ns = spec.namespaced ? metadata?.namespace : metadata?.name;
-      return !(
-        typeof ns === 'string' &&
-        (spec.namespaced || spec.kind === 'Namespace') &&
-        excluded.has(ns)
-      );
-    });
-    const { resources, errors } = normalizeKubernetesObjects(kept, source);
+    const objects: JsonObject[] = [];
+    for (const [o, node] of items) {
+      if (node?.parentKey === undefined) objects.push(o);
+    }
+    const { resources, errors } = normalizeKubernetesObjects(objects, source);
     for (const e of errors.slice(0, 20)) {
       warnings.push(`cluster ${cluster}: ${e.message}`);
     }
+    for (const r of resources) {
+      const node = nodes.get(objectKey(r));
+      if (node) node.resource = r;
+    }
     all.push(...resources);
   }
-  listed.clear();
+  toNormalise.clear();
 
-  const byKey = new Map<string, Resource>();
-  for (const r of all) byKey.set(objectKey(r), r);
-
-  // 1. Owners by labels.
-  const owners = new Map<Resource, string[]>();
-  for (const r of all) {
-    const own = entities.ownersOf(cluster, r);
-    if (r.type === 'k8s.workload') {
+  // 1. Owners by labels (for workloads, the pod template's labels count too).
+  for (const node of nodes.values()) {
+    node.owners = entities.ownersOf(cluster, node);
+    const r = node.resource;
+    if (r?.type === 'k8s.workload') {
       const template = (r.attributes as KubernetesWorkloadAttributes)
         .podMetadata?.labels;
       if (template && Object.keys(template).length > 0) {
         addAll(
-          own,
-          entities.ownersOf(cluster, {
-            kind: r.kind,
-            name: r.name,
-            namespace: r.namespace,
-            labels: template,
-          }),
+          node.owners,
+          entities.ownersOf(cluster, { ...node, labels: template }),
         );
       }
     }
-    owners.set(r, own);
   }
 
-  // 2. Fold children into their listed controllers.
-  const parent = new Map<Resource, Resource>();
-  for (const r of all) {
-    if (r.type !== 'k8s.workload') continue;
-    const c = (r.attributes as KubernetesWorkloadAttributes).controller;
-    if (!c || !WORKLOAD_KINDS.has(c.kind)) continue;
-    const p = byKey.get(
-      objectKey({ kind: c.kind, name: c.name, namespace: r.namespace }),
-    );
-    if (p && p !== r) parent.set(r, p);
-  }
-  const top = (r: Resource): Resource => {
-    let current = r;
-    for (let depth = 0; depth < 5; depth++) {
-      const p = parent.get(current);
-      if (!p) break;
-      current = p;
+  // 2. Fold children into their top-level controller, owners both ways.
+  const top = (node: Node): Node => {
+    let current = node;
+    for (let depth = 0; depth < 5 && current.parentKey; depth++) {
+      const parent = nodes.get(current.parentKey);
+      if (!parent) break;
+      current = parent;
     }
     return current;
   };
-  for (const [child] of parent) {
-    addAll(owners.get(top(child))!, owners.get(child));
+  const children: Node[] = [];
+  for (const node of nodes.values()) {
+    if (node.parentKey === undefined) continue;
+    children.push(node);
+    addAll(top(node).owners, node.owners);
   }
-  for (const [child] of parent) {
-    addAll(owners.get(child)!, owners.get(top(child)));
-  }
+  for (const child of children) child.owners = top(child).owners;
 
   // 3. Namespace-level objects.
+  const ownersOfResource = (r: Resource) =>
+    nodes.get(objectKey(r))?.owners ?? [];
   const byNamespace = new Map<string, Set<string>>();
   const withWorkloadsIn = new Map<string, Set<string>>();
   const byServiceAccount = new Map<string, Set<string>>();
   const withWorkloads = new Set<string>();
   for (const r of all) {
-    if (parent.has(r) || r.namespace === undefined) continue;
-    const own = owners.get(r)!;
+    if (r.namespace === undefined) continue;
+    const own = ownersOfResource(r);
     if (own.length === 0) continue;
     addTo(byNamespace, r.namespace, own);
     if (r.type === 'k8s.workload') {
@@ -257,9 +298,9 @@ export async function buildClusterSnapshot(options: {
       for (const o of own) withWorkloads.add(o);
     }
   }
-  const roleOwners = new Map<string, string[]>();
+  const roleOwners = new Map<string, Set<string>>();
   for (const r of all) {
-    const own = owners.get(r)!;
+    const own = ownersOfResource(r);
     if (r.kind === 'Namespace') {
       addAll(own, byNamespace.get(r.name));
     } else if (r.kind === 'NetworkPolicy' && r.namespace !== undefined) {
@@ -269,18 +310,18 @@ export async function buildClusterSnapshot(options: {
     } else if (r.type === 'k8s.rolebinding') {
       const a = r.attributes as KubernetesRoleBindingAttributes;
       const granted: string[] = [];
-      for (const s of a.subjects) {
-        if (s.kind === 'ServiceAccount') {
-          const ns = s.namespace ?? r.namespace;
-          addAll(granted, byServiceAccount.get(`${ns}/${s.name}`));
-        } else if (s.kind === 'Group' && !a.builtIn) {
-          if (s.name === 'system:serviceaccounts') {
+      for (const subject of a.subjects) {
+        if (subject.kind === 'ServiceAccount') {
+          const ns = subject.namespace ?? r.namespace;
+          addAll(granted, byServiceAccount.get(`${ns}/${subject.name}`));
+        } else if (subject.kind === 'Group' && !a.builtIn) {
+          if (subject.name === 'system:serviceaccounts') {
             addAll(granted, withWorkloads);
-          } else if (s.name.startsWith('system:serviceaccounts:')) {
+          } else if (subject.name.startsWith('system:serviceaccounts:')) {
             addAll(
               granted,
               withWorkloadsIn.get(
-                s.name.slice('system:serviceaccounts:'.length),
+                subject.name.slice('system:serviceaccounts:'.length),
               ),
             );
           }
@@ -296,38 +337,33 @@ export async function buildClusterSnapshot(options: {
               name: a.roleRef.name,
               namespace: r.namespace,
             });
-      const list = roleOwners.get(roleKey);
-      if (list) addAll(list, granted);
-      else roleOwners.set(roleKey, [...granted]);
+      const set = roleOwners.get(roleKey);
+      if (set) for (const g of granted) set.add(g);
+      else roleOwners.set(roleKey, new Set(granted));
     }
   }
   for (const [key, granted] of roleOwners) {
-    const role = byKey.get(key);
-    if (role) addAll(owners.get(role)!, granted);
+    const role = nodes.get(key);
+    if (role?.resource) addAll(role.owners, granted);
   }
 
-  const resources: OwnedResource[] = [];
-  for (const r of all) {
-    if (parent.has(r)) continue;
-    resources.push({
-      resource: r,
-      owners: owners.get(r)!,
-      reportIfUnowned: reportIfUnowned(r),
-    });
-  }
+  const resources: OwnedResource[] = all.map(r => ({
+    resource: r,
+    owners: ownersOfResource(r),
+    reportIfUnowned: reportIfUnowned(r),
+  }));
 
   return {
     cluster,
     resources,
     ownersOf(ref) {
-      const r = byKey.get(objectKey(ref));
-      return r ? owners.get(r) : undefined;
+      return nodes.get(objectKey(ref))?.owners;
     },
     topLevelOf(ref) {
-      const r = byKey.get(objectKey(ref));
-      if (!r) return ref;
-      const t = top(r);
-      const raw = t.raw as JsonObject | undefined;
+      const node = nodes.get(objectKey(ref));
+      if (!node) return ref;
+      const t = top(node);
+      const raw = t.resource?.raw as JsonObject | undefined;
       return {
         kind: t.kind,
         name: t.name,
@@ -339,12 +375,63 @@ export async function buildClusterSnapshot(options: {
     kindsNotServed,
     warnings,
     stats: {
-      objects: all.length,
+      objects: nodes.size,
       requests,
       restarts,
       durationMs: Date.now() - started,
     },
   };
+}
+
+/** One listed object. */
+interface Node extends ObjectRef {
+  labels?: Record<string, string>;
+  owners: string[];
+  /** Key of the listed controller it was folded into. */
+  parentKey?: string;
+  /** Its resource, unless it was folded. */
+  resource?: Resource;
+}
+
+/** The labels as they are when every value is a string (the norm), else the string ones. */
+function stringMap(value: unknown): Record<string, string> | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    return undefined;
+  }
+  const o = value as JsonObject;
+  let clean = true;
+  for (const k in o) {
+    if (typeof o[k] !== 'string') {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return o as Record<string, string>;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
+/** The controller owner reference of a workload, when it is a workload kind. */
+function controllerOf(
+  metadata: JsonObject | undefined,
+): { kind: string; name: string } | undefined {
+  const refs = metadata?.ownerReferences;
+  if (!Array.isArray(refs)) return undefined;
+  for (const ref of refs) {
+    const r = ref as JsonObject | undefined;
+    if (
+      r?.controller === true &&
+      typeof r.kind === 'string' &&
+      typeof r.name === 'string' &&
+      WORKLOAD_KINDS.has(r.kind)
+    ) {
+      return { kind: r.kind, name: r.name };
+    }
+  }
+  return undefined;
 }
 
 /**
