@@ -72,7 +72,10 @@ const NON_SECRET_SUFFIXES = new Set([
   'ROTATION',
 ]);
 
-/** Value shapes that are secrets whatever the variable is called (one alternation, one scan). */
+/**
+ * Value shapes that are secrets whatever the variable is called, as one
+ * alternation of literal-prefixed patterns (a single linear scan).
+ */
 const SECRET_VALUE = new RegExp(
   [
     /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
@@ -84,12 +87,13 @@ const SECRET_VALUE = new RegExp(
     /\bglpat-[A-Za-z0-9_-]{20,}/,
     /\bAIza[0-9A-Za-z_-]{35}\b/,
     /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/,
-    // URL carrying a password: scheme://user:password@host
-    /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:@/]+:[^\s@/]+@/,
   ]
     .map(p => p.source)
     .join('|'),
 );
+
+/** A URL carrying a password: `scheme://user:password@host`. */
+const URL_WITH_PASSWORD = /:\/\/[^\s:@/]+:[^\s@/]+@/;
 
 /** Values that hold no secret even under a secret-looking name. */
 function isReferenceOrSetting(value: string): boolean {
@@ -129,7 +133,9 @@ export function isSecretName(name: string): boolean {
 
 /** The value has the shape of a credential (private key, cloud or SaaS token, URL with a password). */
 export function isSecretValue(value: string): boolean {
-  return value.length >= 8 && SECRET_VALUE.test(value);
+  if (value.length < 8) return false;
+  if (value.includes('://') && URL_WITH_PASSWORD.test(value)) return true;
+  return SECRET_VALUE.test(value);
 }
 
 /**
@@ -160,19 +166,56 @@ export function isSecretAttribute(name: string): boolean {
 }
 
 const MAX_DEPTH = 64;
+const TRUNCATED = '[TRUNCATED]';
+
+/** JSON text with an object key that may hold a secret or environment variables. */
+const SECRET_KEY_IN_JSON =
+  /"[^"\\]*(?:pass|secret|token|key|credential|environment|variables)[^"\\]*"\s*:/i;
+
+const attributeCache = new Map<string, boolean>();
+
+function secretAttribute(name: string): boolean {
+  let known = attributeCache.get(name);
+  if (known === undefined) {
+    known = isSecretAttribute(name);
+    if (attributeCache.size < 10_000) attributeCache.set(name, known);
+  }
+  return known;
+}
 
 /**
- * Deep copy of an untrusted value for `raw`, with secrets redacted:
+ * Copy of an untrusted value for `raw`, with secrets redacted:
  * - positions marked `true` in a Terraform `sensitive_values` mask,
  * - attributes named like secrets ({@link isSecretAttribute}),
  * - environment variable maps and lists (`variables`, `environment`) whose entries
  *   look secret ({@link classifyEnvironmentVariable}),
  * - any string with the shape of a credential ({@link isSecretValue}),
- * - JSON strings (ECS `container_definitions`, policies) are sanitised inside.
- * Nesting deeper than 64 levels is cut with a marker.
+ * - JSON strings that may hold secrets (ECS `container_definitions`) are
+ *   sanitised inside.
+ * Nesting deeper than 64 levels is cut with a marker. Copy-on-write: parts that
+ * need no change are shared with the input (which is never modified), so a
+ * document without secrets costs no allocation.
  */
 export function sanitize(value: unknown, sensitive?: unknown): unknown {
   return copy(value, sensitive, 0, undefined);
+}
+
+function copyString(value: string, depth: number, key: string | undefined) {
+  if (isSecretValue(value)) return REDACTED;
+  const c = value.charCodeAt(0);
+  // `[` or `{`: a JSON document in a string (container definitions, policies)
+  if (
+    (c === 91 || c === 123) &&
+    value.length > 1 &&
+    SECRET_KEY_IN_JSON.test(value)
+  ) {
+    const parsed = parseJson(value);
+    if (parsed !== null && typeof parsed === 'object') {
+      const cleaned = copy(parsed, undefined, depth + 1, key);
+      return cleaned === parsed ? value : JSON.stringify(cleaned);
+    }
+  }
+  return value;
 }
 
 function copy(
@@ -181,77 +224,83 @@ function copy(
   depth: number,
   key: string | undefined,
 ): unknown {
-  if (mask === true)
+  if (mask === true) {
     return value === null || value === undefined ? value : REDACTED;
-  if (depth > MAX_DEPTH) return '[TRUNCATED]';
-  if (typeof value === 'string') {
-    if (isSecretValue(value)) return REDACTED;
-    const t = value.trimStart();
-    if ((t.startsWith('[') || t.startsWith('{')) && t.length > 1) {
-      const parsed = parseJson(value);
-      if (parsed !== undefined && typeof parsed === 'object') {
-        return JSON.stringify(copy(parsed, undefined, depth + 1, key));
-      }
-    }
-    return value;
   }
+  if (depth > MAX_DEPTH) return TRUNCATED;
+  if (typeof value === 'string') return copyString(value, depth, key);
   if (Array.isArray(value)) {
     const maskList = Array.isArray(mask) ? mask : undefined;
-    const out: unknown[] = new Array(value.length);
-    const envList = key !== undefined && /^environment$/i.test(key);
+    const envList = key !== undefined && key.toLowerCase() === 'environment';
+    let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
-      if (envList && isObject(item)) {
-        out[i] = copyEnvEntry(item, depth + 1);
-      } else {
-        out[i] = copy(item, maskList?.[i], depth + 1, key);
-      }
+      const next =
+        envList && isObject(item)
+          ? copyEnvEntry(item, depth + 1)
+          : copy(item, maskList?.[i], depth + 1, key);
+      if (out === undefined && next !== item) out = value.slice(0, i);
+      if (out !== undefined) out.push(next);
     }
-    return out;
+    return out ?? value;
   }
   if (isObject(value)) {
     const maskObj = isObject(mask) ? mask : undefined;
-    const envMap = key !== undefined && /^variables$/i.test(key);
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
+    const envMap = key !== undefined && key.toLowerCase() === 'variables';
+    const keys = Object.keys(value);
+    let out: Record<string, unknown> | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      const v = value[k];
+      let next: unknown;
       if (envMap && typeof v === 'string') {
-        out[k] = classifyEnvironmentVariable(k, v) ? REDACTED : v;
+        next = classifyEnvironmentVariable(k, v) ? REDACTED : v;
       } else if (
-        isSecretAttribute(k) &&
         v !== null &&
         v !== '' &&
-        typeof v !== 'boolean'
+        typeof v !== 'boolean' &&
+        secretAttribute(k)
       ) {
-        out[k] = REDACTED;
+        next = REDACTED;
       } else {
-        out[k] = copy(v, maskObj?.[k], depth + 1, k);
+        next = copy(v, maskObj?.[k], depth + 1, k);
       }
+      if (out === undefined && next !== v) {
+        out = {};
+        for (let j = 0; j < i; j++) out[keys[j]] = value[keys[j]];
+      }
+      if (out !== undefined) out[k] = next;
     }
-    return out;
+    return out ?? value;
   }
   return value;
 }
 
 /** `{name, value}` entry of an ECS environment list (any key case). */
 function copyEnvEntry(entry: Record<string, unknown>, depth: number): unknown {
-  const nameKey = Object.keys(entry).find(k => k.toLowerCase() === 'name');
-  const valueKey = Object.keys(entry).find(k => k.toLowerCase() === 'value');
-  const out = copy(entry, undefined, depth, undefined) as Record<
+  const cleaned = copy(entry, undefined, depth, undefined) as Record<
     string,
     unknown
   >;
-  if (nameKey && valueKey) {
-    const name = entry[nameKey];
-    const v = entry[valueKey];
-    if (
-      typeof name === 'string' &&
-      typeof v === 'string' &&
-      classifyEnvironmentVariable(name, v)
-    ) {
-      out[valueKey] = REDACTED;
-    }
+  let nameKey: string | undefined;
+  let valueKey: string | undefined;
+  for (const k of Object.keys(entry)) {
+    const lower = k.toLowerCase();
+    if (lower === 'name') nameKey = k;
+    else if (lower === 'value') valueKey = k;
   }
-  return out;
+  if (nameKey === undefined || valueKey === undefined) return cleaned;
+  const name = entry[nameKey];
+  const v = entry[valueKey];
+  if (
+    typeof name !== 'string' ||
+    typeof v !== 'string' ||
+    cleaned[valueKey] === REDACTED ||
+    !classifyEnvironmentVariable(name, v)
+  ) {
+    return cleaned;
+  }
+  return { ...cleaned, [valueKey]: REDACTED };
 }
 
 /**

@@ -60,6 +60,9 @@ export function block(value: unknown): JsonObject | undefined {
   return isObject(value) ? value : undefined;
 }
 
+/** Lower-cased keys of objects already searched case-insensitively. */
+const lowerKeys = new WeakMap<object, Map<string, string>>();
+
 /**
  * Key of `obj` matching one of `names`, case-insensitively (AWS Config spells the same
  * field `dBInstanceIdentifier`, `DBInstanceIdentifier` or `dbInstanceIdentifier`
@@ -67,11 +70,18 @@ export function block(value: unknown): JsonObject | undefined {
  */
 export function ciKey(obj: JsonObject, ...names: string[]): string | undefined {
   for (const name of names) if (name in obj) return name;
-  let lower: string[] | undefined;
-  for (const key of Object.keys(obj)) {
-    const k = key.toLowerCase();
-    lower ??= names.map(n => n.toLowerCase());
-    if (lower.includes(k)) return key;
+  let lower = lowerKeys.get(obj);
+  if (lower === undefined) {
+    lower = new Map();
+    for (const key of Object.keys(obj)) {
+      const k = key.toLowerCase();
+      if (!lower.has(k)) lower.set(k, key);
+    }
+    lowerKeys.set(obj, lower);
+  }
+  for (const name of names) {
+    const key = lower.get(name.toLowerCase());
+    if (key !== undefined) return key;
   }
   return undefined;
 }

@@ -10,6 +10,18 @@ export interface Segment {
   key?: string | number;
 }
 
+/** `[A-Za-z0-9_*-]` */
+function isNameChar(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) || // a-z
+    (c >= 65 && c <= 90) || // A-Z
+    (c >= 48 && c <= 57) || // 0-9
+    c === 95 || // _
+    c === 45 || // -
+    c === 42 // *
+  );
+}
+
 /**
  * Splits an address or reference into segments. Quoted keys may contain any
  * character (escapes as in JSON). Returns undefined for malformed input.
@@ -21,7 +33,7 @@ export function parseSegments(input: string): Segment[] | undefined {
   const n = input.length;
   while (i < n) {
     let start = i;
-    while (i < n && /[A-Za-z0-9_\-*]/.test(input[i])) i++;
+    while (i < n && isNameChar(input.charCodeAt(i))) i++;
     if (i === start) return undefined;
     const seg: Segment = { name: input.slice(start, i) };
     if (input[i] === '[') {
