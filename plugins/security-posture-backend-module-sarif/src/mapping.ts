@@ -282,8 +282,24 @@ export class SarifMapping {
     private readonly controls: ReadonlyMap<string, CategoryId>,
   ) {}
 
+  private readonly memo = new Map<string, MappingTarget | 'ignored' | undefined>();
+
   /** Where a result goes; `undefined` when no rule matches, `'ignored'` when one drops it. */
   resolve(record: SarifResultRecord): MappingTarget | 'ignored' | undefined {
+    // Results of one rule mostly differ only in where they are: resolve once.
+    const key = `${record.tool}\u0000${record.ruleId}\u0000${record.level}\u0000${
+      record.securitySeverity ?? ''
+    }\u0000${record.tags.join('\u0001')}\u0000${record.ruleText}`;
+    if (this.memo.has(key)) return this.memo.get(key);
+    const target = this.resolveUncached(record);
+    if (this.memo.size >= 10_000) this.memo.clear();
+    this.memo.set(key, target);
+    return target;
+  }
+
+  private resolveUncached(
+    record: SarifResultRecord,
+  ): MappingTarget | 'ignored' | undefined {
     let haystack: string | undefined;
     const lazy = () => (haystack ??= searchable(record));
     for (const c of this.rules) {

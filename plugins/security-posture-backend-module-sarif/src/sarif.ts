@@ -166,6 +166,51 @@ function locationsOf(result: Json, run: RunContext): ResultLocation[] {
   return out;
 }
 
+/** What a rule contributes to each of its results, derived once per run. */
+interface RuleInfo {
+  ruleName?: string;
+  shortDescription?: string;
+  title: string;
+  ruleText: string;
+  helpUri?: string;
+  tags: string[];
+  securitySeverity?: number;
+  defaultLevel?: SarifLevel;
+}
+
+function ruleInfo(
+  rule: Json | undefined,
+  ruleId: string,
+  cache: Map<string, RuleInfo>,
+): RuleInfo {
+  const key = `${ruleId}\u0000${str(rule?.id) ?? ''}`;
+  const known = cache.get(key);
+  if (known) return known;
+  const ruleName = str(rule?.name);
+  const shortDescription = text(rule?.shortDescription);
+  const fullDescription = text(rule?.fullDescription);
+  const helpUri = str(rule?.helpUri);
+  const defaultConfiguration = isObject(rule?.defaultConfiguration)
+    ? rule!.defaultConfiguration
+    : undefined;
+  const info: RuleInfo = {
+    title: shortDescription ?? ruleName ?? ruleId,
+    ruleText: [ruleId, ruleName, shortDescription, fullDescription]
+      .filter(Boolean)
+      .join(' \n '),
+    tags: tagsOf(rule?.properties),
+  };
+  if (ruleName) info.ruleName = ruleName;
+  if (shortDescription) info.shortDescription = shortDescription;
+  if (helpUri && /^https?:\/\//i.test(helpUri)) info.helpUri = helpUri;
+  const severity = securitySeverity(rule?.properties);
+  if (severity !== undefined) info.securitySeverity = severity;
+  const defaultLevel = level(defaultConfiguration?.level);
+  if (defaultLevel) info.defaultLevel = defaultLevel;
+  cache.set(key, info);
+  return info;
+}
+
 /** Most results a document may contribute; the rest are reported, not read. */
 export const MAX_RESULTS_PER_DOCUMENT = 20_000;
 
@@ -212,6 +257,7 @@ export function parseSarif(content: string): ParsedSarif {
       artifacts: asArray(rawRun.artifacts),
     };
     parsed.tools.push(run.toolVersion ? `${run.tool} ${run.toolVersion}` : run.tool);
+    const ruleInfos = new Map<string, RuleInfo>();
     for (const invocation of asArray(rawRun.invocations)) {
       if (isObject(invocation) && invocation.executionSuccessful === false) {
         const notice = asArray(invocation.toolExecutionNotifications)
@@ -252,36 +298,31 @@ export function parseSarif(content: string): ParsedSarif {
         parsed.skipped.notFailures++;
         continue;
       }
-      const ruleName = str(rule?.name);
-      const shortDescription = text(rule?.shortDescription);
-      const fullDescription = text(rule?.fullDescription);
-      const message = text(rawResult.message) ?? shortDescription ?? ruleId;
+      const info = ruleInfo(rule, ruleId, ruleInfos);
       const locations = locationsOf(rawResult, run);
-      const defaultConfiguration = isObject(rule?.defaultConfiguration)
-        ? rule!.defaultConfiguration
-        : undefined;
+      const resultTags = isObject(rawResult.properties)
+        ? tagsOf(rawResult.properties)
+        : [];
       const record: SarifResultRecord = {
         tool: run.tool,
         ruleId,
-        title: shortDescription ?? ruleName ?? ruleId,
-        ruleText: [ruleId, ruleName, shortDescription, fullDescription]
-          .filter(Boolean)
-          .join(' \n '),
-        tags: tagsOf(rule?.properties, rawResult.properties),
-        level:
-          level(rawResult.level) ??
-          level(defaultConfiguration?.level) ??
-          'warning',
+        title: info.title,
+        ruleText: info.ruleText,
+        tags:
+          resultTags.length > 0
+            ? [...new Set([...info.tags, ...resultTags])]
+            : info.tags,
+        level: level(rawResult.level) ?? info.defaultLevel ?? 'warning',
         outcome: kind === 'pass' ? 'pass' : 'fail',
-        message,
+        message: text(rawResult.message) ?? info.shortDescription ?? ruleId,
         uri: locations[0]?.uri ?? '(no location)',
         locations,
       };
       if (run.toolVersion) record.toolVersion = run.toolVersion;
-      if (ruleName) record.ruleName = ruleName;
-      const helpUri = str(rule?.helpUri);
-      if (helpUri && /^https?:\/\//i.test(helpUri)) record.helpUri = helpUri;
-      const severity = securitySeverity(rawResult.properties, rule?.properties);
+      if (info.ruleName) record.ruleName = info.ruleName;
+      if (info.helpUri) record.helpUri = info.helpUri;
+      const severity =
+        securitySeverity(rawResult.properties) ?? info.securitySeverity;
       if (severity !== undefined) record.securitySeverity = severity;
       parsed.results.push(record);
       total++;
