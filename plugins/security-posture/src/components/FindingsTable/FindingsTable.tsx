@@ -223,14 +223,14 @@ export function FindingsTable(props: {
     {
       title: 'Severity',
       field: 'severity',
-      width: '110px',
+      width: '9%',
       customSort: (a, b) => severityRank(a.severity) - severityRank(b.severity),
       render: f => <SeverityChip severity={f.severity} />,
     },
     {
       title: 'Check',
       field: 'title',
-      width: '18%',
+      width: '16%',
       render: f => (
         <>
           <Typography variant="body2">{f.title}</Typography>
@@ -243,6 +243,7 @@ export function FindingsTable(props: {
     {
       title: 'Status',
       field: 'status',
+      width: '8%',
       render: f =>
         f.exemption && f.status === 'exempted' ? (
           <ExemptionBadge exemption={f.exemption} />
@@ -263,7 +264,7 @@ export function FindingsTable(props: {
     {
       title: 'Resource',
       field: 'resource.name',
-      width: '18%',
+      width: '16%',
       customSort: (a, b) => resourceLabel(a).localeCompare(resourceLabel(b)),
       render: f => (
         <>
@@ -282,7 +283,7 @@ export function FindingsTable(props: {
     {
       title: 'Evidence',
       sorting: false,
-      width: '28%',
+      width: '24%',
       render: f =>
         f.evidence.length ? (
           <ul style={{ margin: 0, paddingLeft: 16 }}>
@@ -300,6 +301,7 @@ export function FindingsTable(props: {
     {
       title: 'Remediation',
       sorting: false,
+      width: '17%',
       render: f => (
         <>
           <Typography variant="body2">{f.remediation.text}</Typography>
@@ -318,6 +320,7 @@ export function FindingsTable(props: {
     {
       title: 'First seen',
       field: 'firstSeen',
+      width: '10%',
       render: f => formatDate(f.firstSeen),
     },
   ];
@@ -386,6 +389,7 @@ export function FindingsTable(props: {
             search: false,
             padding: 'dense',
             draggable: false,
+            tableLayout: 'fixed',
           }}
           emptyContent={
             <Box p={2}>

@@ -22,8 +22,11 @@ export function TrendDelta(props: {
   const suffix = period ? ` over ${period}` : '';
   if (delta === null || delta === undefined) {
     return (
-      <span className={`${classes.root} ${classes.flat}`}>
-        no data{suffix ? ` ${period}` : ''}
+      <span
+        className={`${classes.root} ${classes.flat}`}
+        title={`no score${suffix ? ` from ${period} ago` : ''} to compare with`}
+      >
+        no data
       </span>
     );
   }
