@@ -1,3 +1,5 @@
+import fs from 'fs';
+import path from 'path';
 import type { Evidence } from '@internal/backstage-plugin-security-posture-common';
 import { validateCatalog } from '../../checks/validate';
 import type { CheckDefinition, CheckOutcome } from '../../model/check';
@@ -483,6 +485,19 @@ describe('AWS check catalogue', () => {
     ]) {
       expect([id, severity(id)]).toEqual([id, 'medium']);
     }
+  });
+
+  it('is documented in the README table with its severity and control', () => {
+    const readme = fs.readFileSync(
+      path.resolve(__dirname, '../README.md'),
+      'utf8',
+    );
+    const rows = [
+      ...readme.matchAll(/^\| (aws-[a-z0-9-]+) \| (\w+) \| (\w+) \|$/gm),
+    ].map(m => [m[1], m[2], m[3]]);
+    expect(rows.sort()).toEqual(
+      AWS_CHECKS.map(c => [c.id, c.severity, c.control]).sort(),
+    );
   });
 
   it('does not apply the data-classification check to non-data resources', () => {

@@ -320,7 +320,20 @@ function buildS3(item: Item): Built {
     };
   }
   (attrs as S3BucketAttributes).exposure = s3Exposure(attrs);
-  return { type: 'aws.s3.bucket', name, attributes: attrs, origins: {} };
+  // Where each joined part lives in the item (the contract's `origins`).
+  const origins: Record<string, string> = {};
+  const parts: Array<[string, string[]]> = [
+    ['acl', ['AccessControlList']],
+    ['publicAccessBlock', ['PublicAccessBlockConfiguration']],
+    ['encryption', ['ServerSideEncryptionConfiguration']],
+    ['logging', ['BucketLoggingConfiguration']],
+    ['lifecycleRules', ['BucketLifecycleConfiguration']],
+    ['versioning', ['BucketVersioningConfiguration']],
+    ['policy', ['BucketPolicy']],
+    ['ownershipControls', ['BucketOwnershipControls', 'OwnershipControls']],
+  ];
+  for (const [attr, keys] of parts) origins[attr] = supp.pathOf(...keys);
+  return { type: 'aws.s3.bucket', name, attributes: attrs, origins };
 }
 
 // ---------------------------------------------------------------- RDS

@@ -7,6 +7,7 @@ import {
   parentModule,
   parseResourceAddress,
   parseSegments,
+  type Segment,
 } from './address';
 
 /** Deepest module nesting read; deeper modules are reported, not walked. */
@@ -439,13 +440,7 @@ export class TerraformDocument {
         );
       } else if (head === 'each') {
         if (scope.forEachRefs) {
-          out.push(
-            ...this.resolveRefs(
-              scope.forEachRefs,
-              { ...scope, forEachRefs: undefined },
-              depth + 1,
-            ),
-          );
+          out.push(...this.resolveEach(segs, scope, depth));
         }
       } else if (
         head === 'count' ||
@@ -464,6 +459,36 @@ export class TerraformDocument {
           moduleInstance: scope.moduleInstance,
           indexKey: scope.indexKey,
         });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * `each.value…` of a resource whose `for_each` iterates over other resources
+   * (`for_each = aws_s3_bucket.data`) or over the instances of a module call
+   * (`for_each = module.tenant`, `each.value.bucket_id` naming an output): the
+   * instance with the same key.
+   */
+  private resolveEach(segs: Segment[], scope: Scope, depth: number): Target[] {
+    const inner: Scope = { ...scope, forEachRefs: undefined };
+    const out: Target[] = [];
+    for (const ref of scope.forEachRefs ?? []) {
+      const f = parseSegments(ref);
+      if (f && f.length === 2 && f[0].name === 'module') {
+        if (segs[1]?.name === 'value' && segs.length >= 3) {
+          out.push(
+            ...this.resolveOutput(
+              f[1].name,
+              scope.indexKey,
+              segs[2].name,
+              inner,
+              depth + 1,
+            ),
+          );
+        }
+      } else {
+        out.push(...this.resolveRefs([ref], inner, depth + 1));
       }
     }
     return out;

@@ -373,6 +373,179 @@ describe('normalizeTerraformJson: plan', () => {
   });
 });
 
+describe('normalizeTerraformJson: module instances', () => {
+  // module "tenant" { for_each = toset(["acme", "globex"]) } holding a bucket and
+  // its public access block; the root versions every tenant bucket with
+  // `for_each = module.tenant` and `bucket = each.value.bucket_id`.
+  const unknownBucket = { bucket: true, id: true };
+  const resource = (
+    address: string,
+    type: string,
+    name: string,
+    index: string,
+    values: Json,
+  ) => ({
+    address,
+    mode: 'managed',
+    type,
+    name,
+    ...(index ? { index } : {}),
+    provider_name: 'registry.terraform.io/hashicorp/aws',
+    schema_version: 0,
+    values,
+    sensitive_values: {},
+  });
+  const tenants = ['acme', 'globex'];
+  const moduleOf = (t: string) => `module.tenant["${t}"]`;
+  const planned = {
+    root_module: {
+      resources: tenants.map(t =>
+        resource(
+          `aws_s3_bucket_versioning.tenant["${t}"]`,
+          'aws_s3_bucket_versioning',
+          'tenant',
+          t,
+          {
+            versioning_configuration: [
+              { status: t === 'acme' ? 'Enabled' : 'Suspended' },
+            ],
+          },
+        ),
+      ),
+      child_modules: tenants.map(t => ({
+        address: moduleOf(t),
+        resources: [
+          resource(
+            `${moduleOf(t)}.aws_s3_bucket.this`,
+            'aws_s3_bucket',
+            'this',
+            '',
+            { bucket: `tenant-${t}`, tags: { owner: t } },
+          ),
+          resource(
+            `${moduleOf(t)}.aws_s3_bucket_public_access_block.this`,
+            'aws_s3_bucket_public_access_block',
+            'this',
+            '',
+            {
+              block_public_acls: true,
+              block_public_policy: true,
+              ignore_public_acls: t === 'acme',
+              restrict_public_buckets: true,
+            },
+          ),
+        ],
+      })),
+    },
+  };
+  const changes = [
+    ...planned.root_module.resources,
+    ...planned.root_module.child_modules.flatMap(m => m.resources),
+  ].map(r => ({
+    address: r.address,
+    type: r.type,
+    name: r.name,
+    change: {
+      actions: ['create'],
+      before: null,
+      after: r.values,
+      after_unknown:
+        r.type === 'aws_s3_bucket' ? { arn: true, id: true } : unknownBucket,
+    },
+  }));
+  const doc = {
+    format_version: '1.2',
+    terraform_version: '1.9.5',
+    planned_values: planned,
+    resource_changes: changes,
+    configuration: {
+      root_module: {
+        resources: [
+          {
+            address: 'aws_s3_bucket_versioning.tenant',
+            mode: 'managed',
+            type: 'aws_s3_bucket_versioning',
+            name: 'tenant',
+            expressions: {
+              bucket: { references: ['each.value.bucket_id', 'each.value'] },
+            },
+            for_each_expression: { references: ['module.tenant'] },
+          },
+        ],
+        module_calls: {
+          tenant: {
+            source: './modules/tenant',
+            for_each_expression: { constant_value: tenants },
+            module: {
+              outputs: {
+                bucket_id: {
+                  expression: {
+                    references: ['aws_s3_bucket.this.id', 'aws_s3_bucket.this'],
+                  },
+                },
+              },
+              resources: [
+                {
+                  address: 'aws_s3_bucket.this',
+                  mode: 'managed',
+                  type: 'aws_s3_bucket',
+                  name: 'this',
+                  expressions: { bucket: { references: ['each.key'] } },
+                },
+                {
+                  address: 'aws_s3_bucket_public_access_block.this',
+                  mode: 'managed',
+                  type: 'aws_s3_bucket_public_access_block',
+                  name: 'this',
+                  expressions: {
+                    bucket: {
+                      references: [
+                        'aws_s3_bucket.this.id',
+                        'aws_s3_bucket.this',
+                      ],
+                    },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+    },
+  };
+
+  it('joins inside each module instance, and by key across a for_each over the module', () => {
+    const r = normalizeTerraformJson(doc, { format: 'terraform-plan' });
+    expect(r.errors).toEqual([]);
+    const bucket = (t: string) =>
+      byAddress(
+        r.resources,
+        `${moduleOf(t)}.aws_s3_bucket.this`,
+      ) as Resource<S3BucketAttributes>;
+    expect(bucket('acme').attributes.publicAccessBlock).toMatchObject({
+      ignorePublicAcls: true,
+      origin: {
+        address: 'module.tenant["acme"].aws_s3_bucket_public_access_block.this',
+      },
+    });
+    expect(bucket('globex').attributes.publicAccessBlock).toMatchObject({
+      ignorePublicAcls: false,
+      origin: {
+        address:
+          'module.tenant["globex"].aws_s3_bucket_public_access_block.this',
+      },
+    });
+    expect(bucket('acme').attributes.versioning).toMatchObject({
+      status: 'Enabled',
+      origin: { address: 'aws_s3_bucket_versioning.tenant["acme"]' },
+    });
+    expect(bucket('globex').attributes.versioning).toMatchObject({
+      status: 'Suspended',
+      origin: { address: 'aws_s3_bucket_versioning.tenant["globex"]' },
+    });
+  });
+});
+
 describe('normalizeTerraformJson: state', () => {
   const result = normalizeTerraformJson(state(), {
     format: 'terraform-state',
