@@ -397,7 +397,7 @@ describe('normalizeTerraformJson: module instances', () => {
   });
   const tenants = ['acme', 'globex'];
   const moduleOf = (t: string) => `module.tenant["${t}"]`;
-  const planned = {
+  const plannedValues = {
     root_module: {
       resources: tenants.map(t =>
         resource(
@@ -439,8 +439,8 @@ describe('normalizeTerraformJson: module instances', () => {
     },
   };
   const changes = [
-    ...planned.root_module.resources,
-    ...planned.root_module.child_modules.flatMap(m => m.resources),
+    ...plannedValues.root_module.resources,
+    ...plannedValues.root_module.child_modules.flatMap(m => m.resources),
   ].map(r => ({
     address: r.address,
     type: r.type,
@@ -456,7 +456,7 @@ describe('normalizeTerraformJson: module instances', () => {
   const doc = {
     format_version: '1.2',
     terraform_version: '1.9.5',
-    planned_values: planned,
+    planned_values: plannedValues,
     resource_changes: changes,
     configuration: {
       root_module: {
