@@ -62,8 +62,16 @@ function awsConfig(accounts: JsonObject[], extra: JsonObject = {}) {
   return new ConfigReader({
     aws: {
       accounts: [
-        { accountId: ONE, accessKeyId: 'AKIAONE', secretAccessKey: 'secret-one' },
-        { accountId: TWO, accessKeyId: 'AKIATWO', secretAccessKey: 'secret-two' },
+        {
+          accountId: ONE,
+          accessKeyId: 'AKIAONE',
+          secretAccessKey: 'secret-one',
+        },
+        {
+          accountId: TWO,
+          accessKeyId: 'AKIATWO',
+          secretAccessKey: 'secret-two',
+        },
       ],
     },
     securityPosture: {
@@ -102,7 +110,9 @@ function providersFor(config: ConfigReader) {
   };
 }
 
-function context(signal = new AbortController().signal): ResourceProviderContext {
+function context(
+  signal = new AbortController().signal,
+): ResourceProviderContext {
   return {
     signal,
     logger: mockServices.logger.mock(),
@@ -239,7 +249,10 @@ describe('AwsConfigResourceProvider', () => {
       (await list(providers[0])).map(l => [l.resource.name, l.hints]),
     );
     expect(hints.get('ledger')).toEqual({
-      entityRefs: ['resource:default/ledger-db', 'component:default/ledger-service'],
+      entityRefs: [
+        'resource:default/ledger-db',
+        'component:default/ledger-service',
+      ],
     });
     // A glob in the annotation claims every matching bucket.
     expect(hints.get('acme-exports-raw')).toEqual({
@@ -260,7 +273,11 @@ describe('AwsConfigResourceProvider', () => {
       AKIAONE: {
         'eu-west-1': [
           bucketItem(ONE, 'eu-west-1', 'b1', {
-            tags: { 'backstage.io/component': 'ignored', service: 'checkout', team: 'payments' },
+            tags: {
+              'backstage.io/component': 'ignored',
+              service: 'checkout',
+              team: 'payments',
+            },
           }),
         ],
       },
@@ -281,7 +298,11 @@ describe('AwsConfigResourceProvider', () => {
 
   it('retries a ThrottlingException and a 5xx with backoff, then succeeds', async () => {
     const requests = serve(
-      { AKIAONE: { 'eu-west-1': [bucketItem(ONE, 'eu-west-1', 'acme-exports-a')] } },
+      {
+        AKIAONE: {
+          'eu-west-1': [bucketItem(ONE, 'eu-west-1', 'acme-exports-a')],
+        },
+      },
       {
         faults: {
           AKIAONE: [faults.throttling, faults.throttling, faults.unavailable],
@@ -292,7 +313,9 @@ describe('AwsConfigResourceProvider', () => {
       awsConfig([{ accountId: ONE, regions: ['eu-west-1'] }]),
     );
     const listed = await list(providers[0]);
-    expect(listed.map(l => l.resource.uid)).toEqual(['arn:aws:s3:::acme-exports-a']);
+    expect(listed.map(l => l.resource.uid)).toEqual([
+      'arn:aws:s3:::acme-exports-a',
+    ]);
     // The first type was asked four times (3 faults + 1 success), with the same body.
     const first = requests.filter(r =>
       r.body.Expression.includes('AWS::ElasticLoadBalancingV2::LoadBalancer'),
@@ -321,7 +344,9 @@ describe('AwsConfigResourceProvider', () => {
       { faults: { AKIATWO: [faults.accessDenied] } },
     );
     const { providers } = providersFor(
-      awsConfig([{ accountId: TWO, name: 'payments-prod', regions: ['eu-west-1'] }]),
+      awsConfig([
+        { accountId: TWO, name: 'payments-prod', regions: ['eu-west-1'] },
+      ]),
     );
     expect(providers[0].id).toBe('aws:payments-prod');
     const error = await list(providers[0]).then(
@@ -341,7 +366,9 @@ describe('AwsConfigResourceProvider', () => {
   it('keeps accounts apart: one failing account does not stop the other', async () => {
     serve(
       {
-        AKIAONE: { 'eu-west-1': [bucketItem(ONE, 'eu-west-1', 'acme-exports-ok')] },
+        AKIAONE: {
+          'eu-west-1': [bucketItem(ONE, 'eu-west-1', 'acme-exports-ok')],
+        },
         AKIATWO: { 'eu-west-1': [bucketItem(TWO, 'eu-west-1', 'never-seen')] },
       },
       { faults: { AKIATWO: [faults.accessDenied] } },
@@ -405,9 +432,13 @@ describe('AwsConfigResourceProvider', () => {
       'arn:aws:rds:eu-west-1:222222222222:db:other-account-db',
       'arn:aws:s3:::acme-exports-one',
     ]);
-    expect(new Set(requests.map(r => r.region))).toEqual(new Set(['us-east-1']));
+    expect(new Set(requests.map(r => r.region))).toEqual(
+      new Set(['us-east-1']),
+    );
     for (const r of requests) {
-      expect(r.target).toBe('StarlingDoveService.SelectAggregateResourceConfig');
+      expect(r.target).toBe(
+        'StarlingDoveService.SelectAggregateResourceConfig',
+      );
       expect(r.body.ConfigurationAggregatorName).toBe('org-aggregator');
     }
   });

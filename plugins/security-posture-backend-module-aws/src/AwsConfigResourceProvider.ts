@@ -100,7 +100,9 @@ export class AwsConfigResourceProvider
         retry: config.retry,
         onRetry: (error, attempt, delay) =>
           logger.debug(
-            `Security posture AWS ${this.where(region)}: attempt ${attempt} failed (${describe(
+            `Security posture AWS ${this.where(
+              region,
+            )}: attempt ${attempt} failed (${describe(
               error,
             )}), retrying in ${delay} ms`,
           ),
@@ -151,14 +153,16 @@ export class AwsConfigResourceProvider
     }
     if (problems.length > 0) {
       logger.warn(
-        `Security posture AWS ${this.where()}: ${problems.length} configuration item(s) could not be used: ${[
-          ...new Set(problems),
-        ]
+        `Security posture AWS ${this.where()}: ${
+          problems.length
+        } configuration item(s) could not be used: ${[...new Set(problems)]
           .slice(0, 5)
           .join('; ')}`,
       );
     }
-    logger.info(`Security posture AWS ${this.where()}: listed ${listed} resources`);
+    logger.info(
+      `Security posture AWS ${this.where()}: listed ${listed} resources`,
+    );
   }
 
   private where(region?: string): string {
@@ -171,9 +175,7 @@ export class AwsConfigResourceProvider
     return region ? `${who}${agg} in ${region}` : `${who}${agg}`;
   }
 
-  private async credentials(): Promise<
-    AwsCredentialIdentityProvider
-  > {
+  private async credentials(): Promise<AwsCredentialIdentityProvider> {
     const { account, credentialsManager } = this.options;
     try {
       if (account.roleArn) {

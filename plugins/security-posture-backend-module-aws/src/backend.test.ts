@@ -169,7 +169,9 @@ describe('AWS module with the Security Posture backend', () => {
     faultsByKey = { AKIATWO: Array(20).fill(faults.accessDenied) };
     server.use(fakeAwsConfig({ items, faults: faultsByKey }));
     const second = await request(backend).post(`${api}/scans`).send({});
-    const run = await request(backend).get(`${api}/scans/${second.body.scanId}`);
+    const run = await request(backend).get(
+      `${api}/scans/${second.body.scanId}`,
+    );
     expect(run.body.status).toBe('succeeded');
 
     const exportsAfter = await request(backend).get(

@@ -33,7 +33,9 @@ describe('readAwsProviderConfig', () => {
       },
     ]);
     expect(config.resourceTypes).toEqual(DEFAULT_RESOURCE_TYPES);
-    expect(config.arnAnnotations).toContain('security-posture.backstage.io/aws-arn');
+    expect(config.arnAnnotations).toContain(
+      'security-posture.backstage.io/aws-arn',
+    );
     expect(config.arnAnnotations).toContain('aws.amazon.com/arn');
     expect(config.ownershipTags.map(t => t.key)).toEqual([
       'backstage.io/component',
@@ -62,11 +64,25 @@ describe('readAwsProviderConfig', () => {
   });
 
   it.each([
-    [{ accounts: [{ accountId: '1234', regions: ['eu-west-1'] }] }, /must be 12 digits/],
-    [{ accounts: [{ accountId: '111122223333' }] }, /at least one region/],
-    [{ accounts: [{ accountId: '111122223333', regions: ['moon-1'] }] }, /invalid region/],
     [
-      { accounts: [{ accountId: '111122223333', regions: ['eu-west-1'], roleArn: 'admin' }] },
+      { accounts: [{ accountId: '1234', regions: ['eu-west-1'] }] },
+      /must be 12 digits/,
+    ],
+    [{ accounts: [{ accountId: '111122223333' }] }, /at least one region/],
+    [
+      { accounts: [{ accountId: '111122223333', regions: ['moon-1'] }] },
+      /invalid region/,
+    ],
+    [
+      {
+        accounts: [
+          {
+            accountId: '111122223333',
+            regions: ['eu-west-1'],
+            roleArn: 'admin',
+          },
+        ],
+      },
       /not an IAM role ARN/,
     ],
     [

@@ -108,45 +108,47 @@ function wholeNumber(
 export function readAwsProviderConfig(root: Config): AwsProviderConfig {
   const c = root.getOptionalConfig('securityPosture.providers.aws');
   const names = new Set<string>();
-  const accounts = (c?.getOptionalConfigArray('accounts') ?? []).map(
-    (a, i) => {
-      const accountId = a.getString('accountId');
-      if (!ACCOUNT_ID.test(accountId)) {
-        fail(`accounts[${i}].accountId must be 12 digits, got "${accountId}"`);
+  const accounts = (c?.getOptionalConfigArray('accounts') ?? []).map((a, i) => {
+    const accountId = a.getString('accountId');
+    if (!ACCOUNT_ID.test(accountId)) {
+      fail(`accounts[${i}].accountId must be 12 digits, got "${accountId}"`);
+    }
+    const regions = a.getOptionalStringArray('regions') ?? [];
+    if (regions.length === 0) {
+      fail(`accounts[${i}] (${accountId}) needs at least one region`);
+    }
+    for (const r of regions) {
+      if (!REGION.test(r)) {
+        fail(`accounts[${i}].regions has an invalid region "${r}"`);
       }
-      const regions = a.getOptionalStringArray('regions') ?? [];
-      if (regions.length === 0) {
-        fail(`accounts[${i}] (${accountId}) needs at least one region`);
-      }
-      for (const r of regions) {
-        if (!REGION.test(r)) {
-          fail(`accounts[${i}].regions has an invalid region "${r}"`);
-        }
-      }
-      const aggregator = a.getOptionalString('aggregator');
-      if (aggregator !== undefined && !AGGREGATOR.test(aggregator)) {
-        fail(`accounts[${i}].aggregator "${aggregator}" is not a valid name`);
-      }
-      const roleArn = a.getOptionalString('roleArn');
-      if (roleArn !== undefined && !/^arn:aws[\w-]*:iam::\d{12}:role\/.+/.test(roleArn)) {
-        fail(`accounts[${i}].roleArn "${roleArn}" is not an IAM role ARN`);
-      }
-      const name = a.getOptionalString('name') ?? accountId;
-      if (names.has(name)) {
-        fail(`two accounts are named "${name}"; give each a distinct name`);
-      }
-      names.add(name);
-      const account: AwsAccountConfig = { accountId, name, regions };
-      if (roleArn) account.roleArn = roleArn;
-      const externalId = a.getOptionalString('externalId');
-      if (externalId) account.externalId = externalId;
-      if (aggregator) account.aggregator = aggregator;
-      return account;
-    },
-  );
+    }
+    const aggregator = a.getOptionalString('aggregator');
+    if (aggregator !== undefined && !AGGREGATOR.test(aggregator)) {
+      fail(`accounts[${i}].aggregator "${aggregator}" is not a valid name`);
+    }
+    const roleArn = a.getOptionalString('roleArn');
+    if (
+      roleArn !== undefined &&
+      !/^arn:aws[\w-]*:iam::\d{12}:role\/.+/.test(roleArn)
+    ) {
+      fail(`accounts[${i}].roleArn "${roleArn}" is not an IAM role ARN`);
+    }
+    const name = a.getOptionalString('name') ?? accountId;
+    if (names.has(name)) {
+      fail(`two accounts are named "${name}"; give each a distinct name`);
+    }
+    names.add(name);
+    const account: AwsAccountConfig = { accountId, name, regions };
+    if (roleArn) account.roleArn = roleArn;
+    const externalId = a.getOptionalString('externalId');
+    if (externalId) account.externalId = externalId;
+    if (aggregator) account.aggregator = aggregator;
+    return account;
+  });
 
-  const resourceTypes =
-    c?.getOptionalStringArray('resourceTypes') ?? [...DEFAULT_RESOURCE_TYPES];
+  const resourceTypes = c?.getOptionalStringArray('resourceTypes') ?? [
+    ...DEFAULT_RESOURCE_TYPES,
+  ];
   for (const t of resourceTypes) {
     if (!AWS_CONFIG_TYPES[t] && !LOOKUP_FIRST.includes(t)) {
       fail(
@@ -177,7 +179,9 @@ export function readAwsProviderConfig(root: Config): AwsProviderConfig {
       ...DEFAULT_ARN_ANNOTATIONS,
     ],
     ownershipTags,
-    ownerTags: c?.getOptionalStringArray('ownerTags') ?? [...DEFAULT_OWNER_TAGS],
+    ownerTags: c?.getOptionalStringArray('ownerTags') ?? [
+      ...DEFAULT_OWNER_TAGS,
+    ],
     pageSize: wholeNumber(c, 'pageSize', 100, 1, 100),
     retry: {
       maxAttempts: wholeNumber(retry, 'maxAttempts', 6, 1, 20),

@@ -29,7 +29,9 @@ const FIELDS = [
  */
 export function selectExpression(resourceType: string): string {
   if (!/^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/.test(resourceType)) {
-    throw new Error(`Invalid AWS resource type ${JSON.stringify(resourceType)}`);
+    throw new Error(
+      `Invalid AWS resource type ${JSON.stringify(resourceType)}`,
+    );
   }
   return `SELECT ${FIELDS} WHERE resourceType = '${resourceType}' AND configurationItemStatus IN ('OK', 'ResourceDiscovered')`;
 }

@@ -12,11 +12,14 @@ function collector(into: SecurityPostureResourceProvider[]) {
   return createBackendPlugin({
     pluginId: 'security-posture',
     register(env) {
-      env.registerExtensionPoint(securityPostureResourceProvidersExtensionPoint, {
-        addResourceProvider(...added) {
-          into.push(...added.flat());
+      env.registerExtensionPoint(
+        securityPostureResourceProvidersExtensionPoint,
+        {
+          addResourceProvider(...added) {
+            into.push(...added.flat());
+          },
         },
-      });
+      );
       env.registerInit({ deps: {}, async init() {} });
     },
   });

@@ -35,7 +35,8 @@ export const securityPostureModuleAws = createBackendModule({
           );
           return;
         }
-        const credentialsManager = DefaultAwsCredentialsManager.fromConfig(config);
+        const credentialsManager =
+          DefaultAwsCredentialsManager.fromConfig(config);
         const claims = new CatalogArnClaims({
           catalog,
           auth,
@@ -54,7 +55,9 @@ export const securityPostureModuleAws = createBackendModule({
           ),
         );
         logger.info(
-          `Security posture AWS provider reads ${aws.accounts.length} account(s): ${aws.accounts
+          `Security posture AWS provider reads ${
+            aws.accounts.length
+          } account(s): ${aws.accounts
             .map(a =>
               a.aggregator
                 ? `${a.name} (aggregator ${a.aggregator} in ${a.regions[0]})`

@@ -140,7 +140,10 @@ function tagValue(
 function refOf(value: string, kind: string): string | undefined {
   try {
     return stringifyEntityRef(
-      parseEntityRef(value.trim(), { defaultKind: kind, defaultNamespace: 'default' }),
+      parseEntityRef(value.trim(), {
+        defaultKind: kind,
+        defaultNamespace: 'default',
+      }),
     );
   } catch {
     return undefined;

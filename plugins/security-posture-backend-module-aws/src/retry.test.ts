@@ -33,7 +33,9 @@ describe('isRetryable', () => {
   });
 
   it('retries dropped connections but never aborts', () => {
-    expect(isRetryable(Object.assign(new Error('reset'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(
+      isRetryable(Object.assign(new Error('reset'), { code: 'ECONNRESET' })),
+    ).toBe(true);
     const abort = new Error('aborted');
     abort.name = 'AbortError';
     expect(isRetryable(abort)).toBe(false);
@@ -41,7 +43,11 @@ describe('isRetryable', () => {
 });
 
 describe('backoffDelay', () => {
-  const policy: RetryPolicy = { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 1_000 };
+  const policy: RetryPolicy = {
+    maxAttempts: 8,
+    baseDelayMs: 100,
+    maxDelayMs: 1_000,
+  };
 
   it('doubles the cap per attempt up to the maximum, with full jitter', () => {
     const top = { ...policy, random: () => 0.999999 };
@@ -88,7 +94,9 @@ describe('withRetry', () => {
     const controller = new AbortController();
     controller.abort();
     const call = jest.fn();
-    await expect(withRetry(call, policy, controller.signal)).rejects.toMatchObject({
+    await expect(
+      withRetry(call, policy, controller.signal),
+    ).rejects.toMatchObject({
       name: 'AbortError',
     });
     expect(call).not.toHaveBeenCalled();

@@ -121,10 +121,17 @@ describe('SarifResourceProvider', () => {
     ]);
 
     // Unchanged files answer 304 to the ETag; the parsed results are reused.
-    github.put('reports/trivy.sarif', fixture('trivy.sarif').replace('"startLine": 9', '"startLine": 10'));
+    github.put(
+      'reports/trivy.sarif',
+      fixture('trivy.sarif').replace('"startLine": 9', '"startLine": 10'),
+    );
     const second = await sarif.getEntityResources(target, ctx());
-    const again = github.requests.filter(r => r.url.includes('/contents/')).slice(2);
-    expect(again.map(r => [new URL(r.url).pathname, r.status, !!r.ifNoneMatch])).toEqual([
+    const again = github.requests
+      .filter(r => r.url.includes('/contents/'))
+      .slice(2);
+    expect(
+      again.map(r => [new URL(r.url).pathname, r.status, !!r.ifNoneMatch]),
+    ).toEqual([
       ['/repos/acme/payments-api/contents/reports/tfsec.sarif', 304, true],
       ['/repos/acme/payments-api/contents/reports/trivy.sarif', 200, true],
     ]);
@@ -132,7 +139,9 @@ describe('SarifResourceProvider', () => {
     const sg = second!.resources.find(
       r => r.uid === 'sarif:trivy/AVD-AWS-0107@terraform/sg.tf',
     )!.attributes as SarifFindingAttributes;
-    expect(sg.locations).toEqual([{ uri: 'terraform/sg.tf', startLine: 10, endLine: 9 }]);
+    expect(sg.locations).toEqual([
+      { uri: 'terraform/sg.tf', startLine: 10, endLine: 9 },
+    ]);
   });
 
   it('reads a directory as a tree and skips the download while the commit is unchanged', async () => {
@@ -159,9 +168,9 @@ describe('SarifResourceProvider', () => {
     );
     const tarballs = github.requests.filter(r => r.url.includes('/tarball/'));
     expect(tarballs).toHaveLength(1);
-    expect(
-      github.requests.filter(r => r.url.includes('/status')),
-    ).toHaveLength(2);
+    expect(github.requests.filter(r => r.url.includes('/status'))).toHaveLength(
+      2,
+    );
   });
 
   it('marks the entity incomplete when a file is missing, unreadable or not SARIF', async () => {
@@ -178,8 +187,12 @@ describe('SarifResourceProvider', () => {
       ctx(),
     );
     expect(result?.incomplete).toContain('./reports/missing.sarif: ');
-    expect(result?.incomplete).toContain('./reports/broken.sarif: not valid JSON');
-    expect(result?.incomplete).toContain('./reports/old.sarif: SARIF version "1.0.0" is not supported');
+    expect(result?.incomplete).toContain(
+      './reports/broken.sarif: not valid JSON',
+    );
+    expect(result?.incomplete).toContain(
+      './reports/old.sarif: SARIF version "1.0.0" is not supported',
+    );
     expect(result?.incomplete).toContain(
       "file:///etc/passwd: only http(s) URLs or paths relative to the entity's catalog file are allowed",
     );
@@ -195,10 +208,19 @@ describe('SarifResourceProvider', () => {
     beforeEach(() => {
       root = mkdtempSync(join(tmpdir(), 'sarif-local-'));
       mkdirSync(join(root, 'repo', 'reports'), { recursive: true });
-      writeFileSync(join(root, 'repo', 'catalog-info.yaml'), 'kind: Component\n');
-      writeFileSync(join(root, 'repo', 'reports', 'checkov.sarif'), fixture('checkov.sarif'));
+      writeFileSync(
+        join(root, 'repo', 'catalog-info.yaml'),
+        'kind: Component\n',
+      );
+      writeFileSync(
+        join(root, 'repo', 'reports', 'checkov.sarif'),
+        fixture('checkov.sarif'),
+      );
       writeFileSync(join(root, 'secret.sarif'), fixture('tfsec.sarif'));
-      symlinkSync(join(root, 'secret.sarif'), join(root, 'repo', 'reports', 'escape.sarif'));
+      symlinkSync(
+        join(root, 'secret.sarif'),
+        join(root, 'repo', 'reports', 'escape.sarif'),
+      );
     });
     afterEach(() => rmSync(root, { recursive: true, force: true }));
 
@@ -226,7 +248,10 @@ describe('SarifResourceProvider', () => {
 
     it('reads nothing locally without roots', async () => {
       const result = await provider().getEntityResources(
-        entity('./reports/checkov.sarif', `file:${join(root, 'repo', 'catalog-info.yaml')}`),
+        entity(
+          './reports/checkov.sarif',
+          `file:${join(root, 'repo', 'catalog-info.yaml')}`,
+        ),
         ctx(),
       );
       expect(result?.incomplete).toMatch(/reading local files is disabled/);
@@ -235,7 +260,10 @@ describe('SarifResourceProvider', () => {
     it('keeps a fixed finding as passing evidence while its tool still reports', async () => {
       const cache = memoryCache();
       const sarif = provider({ localRoots: [join(root, 'repo')] }, cache);
-      const target = entity('./reports/', `file:${join(root, 'repo', 'catalog-info.yaml')}`);
+      const target = entity(
+        './reports/',
+        `file:${join(root, 'repo', 'catalog-info.yaml')}`,
+      );
       const report = join(root, 'repo', 'reports', 'checkov.sarif');
       rmSync(join(root, 'repo', 'reports', 'escape.sarif'));
 
@@ -249,23 +277,40 @@ describe('SarifResourceProvider', () => {
         (r: { ruleId: string }) => r.ruleId !== 'CKV_K8S_16',
       );
       writeFileSync(report, JSON.stringify(doc));
-      const after = await sarif.getEntityResources(target, ctx('2026-11-29T10:00:00Z'));
+      const after = await sarif.getEntityResources(
+        target,
+        ctx('2026-11-29T10:00:00Z'),
+      );
       const fixed = after!.resources.find(r => r.uid === fixedUid);
-      expect(fixed?.attributes).toMatchObject({ outcome: 'pass', control: 'no_privileged_containers' });
+      expect(fixed?.attributes).toMatchObject({
+        outcome: 'pass',
+        control: 'no_privileged_containers',
+      });
       expect(after!.resources).toHaveLength(before!.resources.length);
 
       // Still remembered a week later, forgotten after the retention period.
-      const week = await sarif.getEntityResources(target, ctx('2026-12-05T10:00:00Z'));
+      const week = await sarif.getEntityResources(
+        target,
+        ctx('2026-12-05T10:00:00Z'),
+      );
       expect(week!.resources.find(r => r.uid === fixedUid)).toBeDefined();
-      const later = await sarif.getEntityResources(target, ctx('2027-01-15T10:00:00Z'));
+      const later = await sarif.getEntityResources(
+        target,
+        ctx('2027-01-15T10:00:00Z'),
+      );
       expect(later!.resources.find(r => r.uid === fixedUid)).toBeUndefined();
 
       // A report of another tool cannot say a Checkov finding is gone.
       writeFileSync(report, fixture('checkov.sarif'));
       await sarif.getEntityResources(target, ctx('2027-01-16T10:00:00Z'));
       writeFileSync(report, fixture('tfsec.sarif'));
-      const otherTool = await sarif.getEntityResources(target, ctx('2027-01-17T10:00:00Z'));
-      expect(otherTool!.resources.some(r => r.uid.startsWith('sarif:checkov/'))).toBe(false);
+      const otherTool = await sarif.getEntityResources(
+        target,
+        ctx('2027-01-17T10:00:00Z'),
+      );
+      expect(
+        otherTool!.resources.some(r => r.uid.startsWith('sarif:checkov/')),
+      ).toBe(false);
     });
   });
 });

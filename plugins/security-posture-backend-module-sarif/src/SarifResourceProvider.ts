@@ -96,7 +96,11 @@ export class SarifResourceProvider implements SecurityPostureResourceProvider {
     );
     if (items.length === 0) return undefined;
     const { config, integrations } = this.options;
-    const { targets, errors } = resolveSarifTargets(entity, items, integrations);
+    const { targets, errors } = resolveSarifTargets(
+      entity,
+      items,
+      integrations,
+    );
     const problems = [...errors];
     const warnings: string[] = [];
     const documents: Array<{ file: string; parsed: ParsedSarif }> = [];
@@ -162,7 +166,12 @@ export class SarifResourceProvider implements SecurityPostureResourceProvider {
     const resources: Resource[] = [...mapped.resources];
     if (problems.length === 0) {
       resources.push(
-        ...(await this.resolvedFindings(entity, mapped.resources, documents, context.now)),
+        ...(await this.resolvedFindings(
+          entity,
+          mapped.resources,
+          documents,
+          context.now,
+        )),
       );
     }
     return {
@@ -194,7 +203,9 @@ export class SarifResourceProvider implements SecurityPostureResourceProvider {
             `${target.display}: file is ${content.length} bytes, larger than the ${budget.maxFileBytes} byte limit`,
           );
         } else if (budget.files <= 0 || budget.bytes < content.length) {
-          problems.push(`${target.display}: the file or byte limit of one entity was reached`);
+          problems.push(
+            `${target.display}: the file or byte limit of one entity was reached`,
+          );
         } else {
           budget.files -= 1;
           budget.bytes -= content.length;
@@ -218,12 +229,17 @@ export class SarifResourceProvider implements SecurityPostureResourceProvider {
         const name = `${target.display.replace(/\/+$/, '')}/${file.path}`;
         const content = await file.content();
         if (budget.files <= 0 || budget.bytes < content.length) {
-          problems.push(`${target.display}: the file or byte limit of one entity was reached`);
+          problems.push(
+            `${target.display}: the file or byte limit of one entity was reached`,
+          );
           break;
         }
         budget.files -= 1;
         budget.bytes -= content.length;
-        documents.push({ file: name, parsed: parseSarif(content.toString('utf8')) });
+        documents.push({
+          file: name,
+          parsed: parseSarif(content.toString('utf8')),
+        });
       }
       this.remember(target.url, tree.etag, documents, problems);
       return { documents, problems };
@@ -271,9 +287,12 @@ export class SarifResourceProvider implements SecurityPostureResourceProvider {
       documents.flatMap(d => d.parsed.results.map(r => r.tool.toLowerCase())),
     );
     for (const d of documents) {
-      for (const t of d.parsed.tools) toolsRun.add(t.split(' ')[0].toLowerCase());
+      for (const t of d.parsed.tools)
+        toolsRun.add(t.split(' ')[0].toLowerCase());
     }
-    let previous: { failing: ResolvedEntry[]; resolved: ResolvedEntry[] } | undefined;
+    let previous:
+      | { failing: ResolvedEntry[]; resolved: ResolvedEntry[] }
+      | undefined;
     try {
       const stored = await cache.get(key);
       if (
@@ -293,7 +312,10 @@ export class SarifResourceProvider implements SecurityPostureResourceProvider {
     const resolved: ResolvedEntry[] = [];
     const candidates = [
       ...(previous?.resolved ?? []),
-      ...(previous?.failing ?? []).map(e => ({ ...e, resolvedAt: now.toISOString() })),
+      ...(previous?.failing ?? []).map(e => ({
+        ...e,
+        resolvedAt: now.toISOString(),
+      })),
     ];
     for (const entry of candidates) {
       if (currentUids.has(entry.uid)) continue;
@@ -319,7 +341,11 @@ export class SarifResourceProvider implements SecurityPostureResourceProvider {
           failMessage: '',
           evidence: [],
         },
-        raw: { ...entry.attributes, outcome: 'pass', resolvedAt: entry.resolvedAt },
+        raw: {
+          ...entry.attributes,
+          outcome: 'pass',
+          resolvedAt: entry.resolvedAt,
+        },
       });
     }
     const failing: ResolvedEntry[] = current
@@ -334,13 +360,13 @@ export class SarifResourceProvider implements SecurityPostureResourceProvider {
         };
       });
     try {
-      await cache.set(
-        key,
-        JSON.parse(JSON.stringify({ failing, resolved })),
-        { ttl: resolvedFor + 7 * DAY_MS },
-      );
+      await cache.set(key, JSON.parse(JSON.stringify({ failing, resolved })), {
+        ttl: resolvedFor + 7 * DAY_MS,
+      });
     } catch (e) {
-      logger.debug(`SARIF provider: cannot write the cache: ${errorMessage(e)}`);
+      logger.debug(
+        `SARIF provider: cannot write the cache: ${errorMessage(e)}`,
+      );
     }
     return out;
   }

@@ -63,25 +63,45 @@ describe('SARIF module with the Security Posture backend', () => {
     root = mkdtempSync(join(tmpdir(), 'sarif-backend-'));
     mkdirSync(join(root, 'payments-api', 'reports'), { recursive: true });
     mkdirSync(join(root, 'payments-api', 'k8s'), { recursive: true });
-    writeFileSync(join(root, 'payments-api', 'k8s', 'deployment.yaml'), DEPLOYMENT);
-    writeFileSync(join(root, 'payments-api', 'reports', 'checkov.sarif'), fixture('checkov.sarif'));
-    writeFileSync(join(root, 'payments-api', 'reports', 'trivy.sarif'), fixture('trivy.sarif'));
+    writeFileSync(
+      join(root, 'payments-api', 'k8s', 'deployment.yaml'),
+      DEPLOYMENT,
+    );
+    writeFileSync(
+      join(root, 'payments-api', 'reports', 'checkov.sarif'),
+      fixture('checkov.sarif'),
+    );
+    writeFileSync(
+      join(root, 'payments-api', 'reports', 'trivy.sarif'),
+      fixture('trivy.sarif'),
+    );
     mkdirSync(join(root, 'ledger'), { recursive: true });
     writeFileSync(join(root, 'ledger', 'tfsec.sarif'), fixture('tfsec.sarif'));
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  const component = (name: string, annotations: Record<string, string>): Entity => ({
+  const component = (
+    name: string,
+    annotations: Record<string, string>,
+  ): Entity => ({
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: {
       name,
       annotations: {
-        'backstage.io/managed-by-location': `file:${join(root, name, 'catalog-info.yaml')}`,
+        'backstage.io/managed-by-location': `file:${join(
+          root,
+          name,
+          'catalog-info.yaml',
+        )}`,
         ...annotations,
       },
     },
-    spec: { type: 'service', owner: 'group:default/payments', lifecycle: 'production' },
+    spec: {
+      type: 'service',
+      owner: 'group:default/payments',
+      lifecycle: 'production',
+    },
   });
 
   it('scores imported findings in the same scorecard as the built-in checks', async () => {
@@ -102,7 +122,9 @@ describe('SARIF module with the Security Posture backend', () => {
               'security-posture.backstage.io/manifests': './k8s/',
               'security-posture.backstage.io/sarif': './reports/',
             }),
-            component('ledger', { 'security-posture.backstage.io/sarif': './tfsec.sarif' }),
+            component('ledger', {
+              'security-posture.backstage.io/sarif': './tfsec.sarif',
+            }),
           ],
         }),
         mockServices.rootConfig.factory({
@@ -110,7 +132,9 @@ describe('SARIF module with the Security Posture backend', () => {
             securityPosture: {
               // The SARIF module reads under the manifests provider's roots by default.
               providers: { manifests: { localRoots: [root] } },
-              scan: { schedule: { frequency: { hours: 6 }, timeout: { minutes: 5 } } },
+              scan: {
+                schedule: { frequency: { hours: 6 }, timeout: { minutes: 5 } },
+              },
             },
           },
         }),
@@ -118,13 +142,19 @@ describe('SARIF module with the Security Posture backend', () => {
     });
 
     const catalogue = await request(backend).get(`${api}/checks`);
-    const imported = catalogue.body.checks.filter((c: any) => c.origin === 'import');
-    expect(imported.map((c: any) => c.id)).toContain('sarif-encryption_at_rest-high');
+    const imported = catalogue.body.checks.filter(
+      (c: any) => c.origin === 'import',
+    );
+    expect(imported.map((c: any) => c.id)).toContain(
+      'sarif-encryption_at_rest-high',
+    );
 
     const scan = await request(backend).post(`${api}/scans`).send({});
     expect(scan.status).toBe(202);
 
-    const posture = await request(backend).get(`${api}/entities/component/default/payments-api`);
+    const posture = await request(backend).get(
+      `${api}/entities/component/default/payments-api`,
+    );
     expect(posture.body).toMatchObject({ status: 'ok', statusReasons: [] });
     const findings = await request(backend).get(
       `${api}/entities/component/default/payments-api/findings?limit=200`,
@@ -135,14 +165,19 @@ describe('SARIF module with the Security Posture backend', () => {
     expect(checkIds).toContain('sarif-no_privileged_containers-high');
     expect(checkIds).toContain('sarif-sensitive_data_classified-critical');
     const secret = findings.body.items.find(
-      (f: any) => f.resource.uid === 'sarif:trivy/aws-access-key-id@deploy/.env.example',
+      (f: any) =>
+        f.resource.uid === 'sarif:trivy/aws-access-key-id@deploy/.env.example',
     );
     expect(secret).toMatchObject({
       severity: 'critical',
       category: 'data',
       control: 'sensitive_data_classified',
       status: 'open',
-      resource: { kind: 'Trivy', type: 'import.sarif', source: './reports/trivy.sarif' },
+      resource: {
+        kind: 'Trivy',
+        type: 'import.sarif',
+        source: './reports/trivy.sarif',
+      },
     });
     expect(secret.evidence).toContainEqual({
       path: 'deploy/.env.example:3',
@@ -150,16 +185,22 @@ describe('SARIF module with the Security Posture backend', () => {
     });
     // Trivy's vulnerabilities are one finding per file.
     const vulnerabilities = findings.body.items.find(
-      (f: any) => f.resource.uid === 'sarif:trivy/images_scanned@package-lock.json',
+      (f: any) =>
+        f.resource.uid === 'sarif:trivy/images_scanned@package-lock.json',
     );
     expect(vulnerabilities).toMatchObject({
       checkId: 'sarif-images_scanned-high',
-      message: 'Trivy: 1 rule(s) failing on package-lock.json: CVE-2024-4068 (high)',
+      message:
+        'Trivy: 1 rule(s) failing on package-lock.json: CVE-2024-4068 (high)',
     });
-    const privileged = posture.body.controls.find((c: any) => c.id === 'no_privileged_containers');
+    const privileged = posture.body.controls.find(
+      (c: any) => c.id === 'no_privileged_containers',
+    );
     expect(privileged).toMatchObject({ status: 'fail', failed: 3 });
 
-    const ledger = await request(backend).get(`${api}/entities/component/default/ledger/findings?limit=50`);
+    const ledger = await request(backend).get(
+      `${api}/entities/component/default/ledger/findings?limit=50`,
+    );
     expect(ledger.body.items.map((f: any) => f.checkId).sort()).toEqual([
       'sarif-deny_default_network_policies-high',
       'sarif-egress_filtered-high',
@@ -171,13 +212,24 @@ describe('SARIF module with the Security Posture backend', () => {
     // The ledger's report disappears: only the ledger becomes partial.
     rmSync(join(root, 'ledger', 'tfsec.sarif'));
     const second = await request(backend).post(`${api}/scans`).send({});
-    const run = await request(backend).get(`${api}/scans/${second.body.scanId}`);
+    const run = await request(backend).get(
+      `${api}/scans/${second.body.scanId}`,
+    );
     expect(run.body.status).toBe('succeeded');
-    const ledgerAfter = await request(backend).get(`${api}/entities/component/default/ledger`);
+    const ledgerAfter = await request(backend).get(
+      `${api}/entities/component/default/ledger`,
+    );
     expect(ledgerAfter.body.status).toBe('partial');
-    expect(ledgerAfter.body.statusReasons.join(' ')).toContain('./tfsec.sarif: no such file or directory');
-    const paymentsAfter = await request(backend).get(`${api}/entities/component/default/payments-api`);
-    expect(paymentsAfter.body).toMatchObject({ status: 'ok', score: posture.body.score });
+    expect(ledgerAfter.body.statusReasons.join(' ')).toContain(
+      './tfsec.sarif: no such file or directory',
+    );
+    const paymentsAfter = await request(backend).get(
+      `${api}/entities/component/default/payments-api`,
+    );
+    expect(paymentsAfter.body).toMatchObject({
+      status: 'ok',
+      score: posture.body.score,
+    });
   });
 
   it('registers nothing when switched off, and says so once', async () => {
@@ -190,13 +242,19 @@ describe('SARIF module with the Security Posture backend', () => {
         catalogServiceMock.factory({ entities: [] }),
         logger.factory,
         mockServices.rootConfig.factory({
-          data: { securityPosture: { providers: { sarif: { enabled: false } } } },
+          data: {
+            securityPosture: { providers: { sarif: { enabled: false } } },
+          },
         }),
       ],
     });
     const catalogue = await request(backend).get(`${api}/checks`);
-    expect(catalogue.body.checks.some((c: any) => c.origin === 'import')).toBe(false);
+    expect(catalogue.body.checks.some((c: any) => c.origin === 'import')).toBe(
+      false,
+    );
     const lines = logger.info.mock.calls.map(c => String(c[0]));
-    expect(lines.filter(l => l.includes('SARIF import is disabled'))).toHaveLength(1);
+    expect(
+      lines.filter(l => l.includes('SARIF import is disabled')),
+    ).toHaveLength(1);
   });
 });

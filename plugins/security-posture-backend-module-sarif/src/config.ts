@@ -45,7 +45,11 @@ function fail(message: string): never {
   throw new Error(`securityPosture.providers.sarif: ${message}`);
 }
 
-function positiveInt(config: Config | undefined, key: string, fallback: number) {
+function positiveInt(
+  config: Config | undefined,
+  key: string,
+  fallback: number,
+) {
   const value = config?.getOptionalNumber(key) ?? fallback;
   if (!Number.isInteger(value) || value < 1) {
     fail(`${key} must be a whole number >= 1, got ${value}`);
@@ -88,8 +92,13 @@ function readRule(
     return rule;
   }
   const category = c.getOptionalString('category');
-  if (category !== undefined && !CATEGORY_IDS.includes(category as CategoryId)) {
-    fail(`${at}.category: "${category}" is not one of ${CATEGORY_IDS.join(', ')}`);
+  if (
+    category !== undefined &&
+    !CATEGORY_IDS.includes(category as CategoryId)
+  ) {
+    fail(
+      `${at}.category: "${category}" is not one of ${CATEGORY_IDS.join(', ')}`,
+    );
   }
   const control =
     c.getOptionalString('control') ??
@@ -113,7 +122,9 @@ function readRule(
   const severity = c.getOptionalString('severity');
   if (severity !== undefined) {
     if (!SEVERITIES.includes(severity as Severity)) {
-      fail(`${at}.severity: "${severity}" is not one of ${SEVERITIES.join(', ')}`);
+      fail(
+        `${at}.severity: "${severity}" is not one of ${SEVERITIES.join(', ')}`,
+      );
     }
     rule.severity = severity as Severity;
   }
@@ -135,7 +146,8 @@ function readRule(
  */
 export function readSarifProviderConfig(root: Config): SarifProviderConfig {
   const c = root.getOptionalConfig('securityPosture.providers.sarif');
-  const scoring = (root.getOptional('securityPosture.scoring') ?? {}) as ScoringConfig;
+  const scoring = (root.getOptional('securityPosture.scoring') ??
+    {}) as ScoringConfig;
   const resolved = resolveControls(scoring);
   const controls = new Map(resolved.map(r => [r.id, r.category]));
   const known = new Set([
@@ -154,7 +166,9 @@ export function readSarifProviderConfig(root: Config): SarifProviderConfig {
   ];
   const localRoots =
     c?.getOptionalStringArray('localRoots') ??
-    root.getOptionalStringArray('securityPosture.providers.manifests.localRoots') ??
+    root.getOptionalStringArray(
+      'securityPosture.providers.manifests.localRoots',
+    ) ??
     [];
   const remediationUrl =
     c?.getOptionalString('remediationUrl') ??

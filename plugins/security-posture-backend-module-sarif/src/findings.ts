@@ -218,7 +218,8 @@ export function mapFindings(
       if (a.rules && record.outcome === 'fail') {
         const known = a.rules.find(r => r.ruleId === record.ruleId);
         if (known) {
-          if (worse(target.severity, known.severity)) known.severity = target.severity;
+          if (worse(target.severity, known.severity))
+            known.severity = target.severity;
         } else if (a.rules.length < MAX_RULES) {
           a.rules.push({ ruleId: record.ruleId, severity: target.severity });
         }
@@ -250,7 +251,8 @@ function describe(r: Resource<SarifFindingAttributes>) {
   if (a.rules) {
     a.rules.sort(
       (x, y) =>
-        SEVERITY_ORDER.indexOf(x.severity) - SEVERITY_ORDER.indexOf(y.severity) ||
+        SEVERITY_ORDER.indexOf(x.severity) -
+          SEVERITY_ORDER.indexOf(y.severity) ||
         x.ruleId.localeCompare(y.ruleId),
     );
     const names = a.rules
@@ -259,7 +261,10 @@ function describe(r: Resource<SarifFindingAttributes>) {
       .join(', ');
     const more = a.rules.length > 5 ? ` and ${a.rules.length - 5} more` : '';
     a.failMessage = `${a.tool}: ${a.rules.length} rule(s) failing on ${a.uri}: ${names}${more}`;
-    a.evidence = a.rules.map(x => ({ path: a.uri, value: `${x.ruleId} (${x.severity})` }));
+    a.evidence = a.rules.map(x => ({
+      path: a.uri,
+      value: `${x.ruleId} (${x.severity})`,
+    }));
   } else {
     const detail =
       a.messages[0] && a.messages[0] !== a.title ? ` (${a.messages[0]})` : '';

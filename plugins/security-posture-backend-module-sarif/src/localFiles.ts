@@ -42,7 +42,10 @@ export class LocalSarifFiles {
     }
     for (const root of await this.realRoots) {
       const rel = relative(root, real);
-      if (rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))) {
+      if (
+        rel === '' ||
+        (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))
+      ) {
         return real;
       }
     }
@@ -97,7 +100,8 @@ export class LocalSarifFiles {
       } else if (SARIF_FILE.test(entry.name)) {
         const real = await this.inside(path);
         if (real) yield await this.readOne(real, shown, budget);
-        else yield { file: shown, error: 'links outside the allowed directories' };
+        else
+          yield { file: shown, error: 'links outside the allowed directories' };
       }
     }
   }
@@ -115,7 +119,10 @@ export class LocalSarifFiles {
       };
     }
     if (budget.files <= 0 || budget.bytes < size) {
-      return { file: display, error: 'the file or byte limit of one entity was reached' };
+      return {
+        file: display,
+        error: 'the file or byte limit of one entity was reached',
+      };
     }
     budget.files -= 1;
     budget.bytes -= size;

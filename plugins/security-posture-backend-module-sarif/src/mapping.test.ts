@@ -85,7 +85,10 @@ describe('the demo estate', () => {
     expect(
       report.results.map(r => {
         const t = mapping.resolve(r);
-        return [r.ruleId, typeof t === 'object' ? `${t.control}/${t.severity}` : 'unmapped'];
+        return [
+          r.ruleId,
+          typeof t === 'object' ? `${t.control}/${t.severity}` : 'unmapped',
+        ];
       }),
     ).toEqual([
       ['CKV_K8S_11', 'resource_limits_enforced/medium'],
@@ -94,7 +97,11 @@ describe('the demo estate', () => {
       ['CKV_K8S_8', 'unmapped'],
     ]);
     expect(report.results[0].locations).toEqual([
-      { uri: 'resources/payments/ledger-service/ledger-service.yaml', startLine: 44, endLine: 115 },
+      {
+        uri: 'resources/payments/ledger-service/ledger-service.yaml',
+        startLine: 44,
+        endLine: 115,
+      },
     ]);
   });
 });
@@ -109,7 +116,10 @@ describe('configured mapping', () => {
             control: 'pod_security_standards',
             severity: 'low',
           },
-          { match: { tool: 'check*', ruleId: ['CKV_AWS_17', 'CKV_AWS_18'] }, ignore: true },
+          {
+            match: { tool: 'check*', ruleId: ['CKV_AWS_17', 'CKV_AWS_18'] },
+            ignore: true,
+          },
         ],
       }),
     ).toMatchObject({
@@ -142,7 +152,9 @@ describe('configured mapping', () => {
     expect(
       targets('tfsec.sarif', {
         useDefaultMapping: false,
-        mapping: [{ match: { ruleId: 'aws-s3-*' }, control: 'encryption_at_rest' }],
+        mapping: [
+          { match: { ruleId: 'aws-s3-*' }, control: 'encryption_at_rest' },
+        ],
       }),
     ).toEqual({
       'aws-s3-enable-bucket-encryption': 'encryption_at_rest/high',
@@ -159,14 +171,26 @@ describe('configured mapping', () => {
         securityPosture: {
           scoring: {
             controls: {
-              supply_chain: { category: 'compute', weight: 5, title: 'Supply chain' },
+              supply_chain: {
+                category: 'compute',
+                weight: 5,
+                title: 'Supply chain',
+              },
             },
           },
-          providers: { sarif: { mapping: [{ match: { tag: 'vulnerability' }, control: 'supply_chain' }] } },
+          providers: {
+            sarif: {
+              mapping: [
+                { match: { tag: 'vulnerability' }, control: 'supply_chain' },
+              ],
+            },
+          },
         },
       }),
     );
-    const cve = fixture('trivy.sarif').results.find(r => r.ruleId === 'CVE-2024-4068')!;
+    const cve = fixture('trivy.sarif').results.find(
+      r => r.ruleId === 'CVE-2024-4068',
+    )!;
     expect(mapping.resolve(cve)).toEqual({
       control: 'supply_chain',
       category: 'compute',
@@ -187,20 +211,69 @@ describe('configured mapping', () => {
       { controls: { service_accounts_audited: { enabled: false } } },
     );
     expect(warnings[0]).toMatch(/disabled in securityPosture.scoring/);
-    const logging = fixture('tfsec.sarif').results.find(r => r.ruleId === 'aws-s3-enable-bucket-logging')!;
+    const logging = fixture('tfsec.sarif').results.find(
+      r => r.ruleId === 'aws-s3-enable-bucket-logging',
+    )!;
     expect(mapping.resolve(logging)).toBeUndefined();
   });
 
   it.each([
-    [{ mapping: [{ control: 'encryption_at_rest' }] }, /match matches every result/],
-    [{ mapping: [{ match: { tool: [] }, control: 'encryption_at_rest' }] }, /a pattern or a list of patterns/],
+    [
+      { mapping: [{ control: 'encryption_at_rest' }] },
+      /match matches every result/,
+    ],
+    [
+      { mapping: [{ match: { tool: [] }, control: 'encryption_at_rest' }] },
+      /a pattern or a list of patterns/,
+    ],
     [{ mapping: [{ match: { tool: 'x' } }] }, /needs a control or a category/],
-    [{ mapping: [{ match: { tool: 'x' }, control: 'nope' }] }, /"nope" is not a scorecard control/],
-    [{ mapping: [{ match: { tool: 'x' }, control: 'encryption_at_rest', category: 'network' }] }, /is in category data, not network/],
-    [{ mapping: [{ match: { tool: 'x' }, control: 'encryption_at_rest', severity: 'urgent' }] }, /"urgent" is not one of/],
-    [{ mapping: [{ match: { tool: 'x', level: 'fatal' }, control: 'encryption_at_rest' }] }, /"fatal" is not one of/],
-    [{ mapping: [{ match: { text: '(' }, control: 'encryption_at_rest' }] }, /mapping\[0\]\.match\.text is not a valid regular expression/],
-    [{ remediationUrl: 'ftp://docs.example.com/scanners' }, /must be an http\(s\) URL/],
+    [
+      { mapping: [{ match: { tool: 'x' }, control: 'nope' }] },
+      /"nope" is not a scorecard control/,
+    ],
+    [
+      {
+        mapping: [
+          {
+            match: { tool: 'x' },
+            control: 'encryption_at_rest',
+            category: 'network',
+          },
+        ],
+      },
+      /is in category data, not network/,
+    ],
+    [
+      {
+        mapping: [
+          {
+            match: { tool: 'x' },
+            control: 'encryption_at_rest',
+            severity: 'urgent',
+          },
+        ],
+      },
+      /"urgent" is not one of/,
+    ],
+    [
+      {
+        mapping: [
+          {
+            match: { tool: 'x', level: 'fatal' },
+            control: 'encryption_at_rest',
+          },
+        ],
+      },
+      /"fatal" is not one of/,
+    ],
+    [
+      { mapping: [{ match: { text: '(' }, control: 'encryption_at_rest' }] },
+      /mapping\[0\]\.match\.text is not a valid regular expression/,
+    ],
+    [
+      { remediationUrl: 'ftp://docs.example.com/scanners' },
+      /must be an http\(s\) URL/,
+    ],
   ])('rejects %j', (sarif, message) => {
     expect(() => config(sarif as JsonObject)).toThrow(message);
   });
@@ -209,19 +282,31 @@ describe('configured mapping', () => {
 describe('aggregation', () => {
   it('makes one finding per tool, control and file for vulnerability results, at the worst severity', () => {
     const sarif = config();
-    const doc = JSON.parse(readFileSync(join(__dirname, '__fixtures__', 'trivy.sarif'), 'utf8'));
+    const doc = JSON.parse(
+      readFileSync(join(__dirname, '__fixtures__', 'trivy.sarif'), 'utf8'),
+    );
     const run = doc.runs[0];
     const cve = run.rules ?? run.tool.driver.rules;
     const rule = cve.find((r: any) => r.id === 'CVE-2024-4068');
-    cve.push({ ...rule, id: 'CVE-2024-21538', properties: { ...rule.properties, 'security-severity': '9.8' } });
+    cve.push({
+      ...rule,
+      id: 'CVE-2024-21538',
+      properties: { ...rule.properties, 'security-severity': '9.8' },
+    });
     const result = run.results.find((r: any) => r.ruleId === 'CVE-2024-4068');
-    run.results.push({ ...result, ruleId: 'CVE-2024-21538', ruleIndex: cve.length - 1 });
+    run.results.push({
+      ...result,
+      ruleId: 'CVE-2024-21538',
+      ruleIndex: cve.length - 1,
+    });
     const mapped = mapFindings(
       [{ file: 'trivy.sarif', parsed: parseSarif(JSON.stringify(doc)) }],
       sarif.mapping,
       'sarif',
     );
-    const images = mapped.resources.filter(r => r.attributes.control === 'images_scanned');
+    const images = mapped.resources.filter(
+      r => r.attributes.control === 'images_scanned',
+    );
     expect(images).toHaveLength(1);
     expect(images[0].uid).toBe('sarif:trivy/images_scanned@package-lock.json');
     expect(images[0].attributes).toMatchObject({
@@ -258,7 +343,9 @@ describe('severityOf', () => {
     expect(severityOf(record({ securitySeverity: 8.9 }))).toBe('high');
     expect(severityOf(record({ securitySeverity: 6.9 }))).toBe('medium');
     expect(severityOf(record({ securitySeverity: 3.9 }))).toBe('low');
-    expect(severityOf(record({ tags: ['security', 'MEDIUM'], level: 'error' }))).toBe('medium');
+    expect(
+      severityOf(record({ tags: ['security', 'MEDIUM'], level: 'error' })),
+    ).toBe('medium');
     expect(severityOf(record({ level: 'error' }))).toBe('high');
     expect(severityOf(record({ level: 'note' }))).toBe('low');
   });
@@ -267,7 +354,10 @@ describe('severityOf', () => {
 describe('generated checks', () => {
   it('are a valid catalogue: one per control and severity, in the control’s category', () => {
     const { mapping, controlTitles, remediationUrl } = config();
-    const checks = createSarifChecks(mapping, { controlTitles, remediationUrl });
+    const checks = createSarifChecks(mapping, {
+      controlTitles,
+      remediationUrl,
+    });
     expect(validateCatalog(checks, DEFAULT_CONTROLS)).toEqual([]);
     expect(checks.map(c => c.id)).toContain('sarif-encryption_at_rest-high');
     expect(checks.map(c => c.id)).toContain('sarif-images_scanned-critical');
@@ -297,7 +387,8 @@ describe('generated checks', () => {
     expect(mapped.resources).toHaveLength(10);
     expect(mapped.unmapped).toEqual(new Map([['Checkov CKV_K8S_21', 1]]));
     const encryption = mapped.resources.find(
-      r => r.uid === 'sarif:tfsec/aws-s3-enable-bucket-encryption@terraform/s3.tf',
+      r =>
+        r.uid === 'sarif:tfsec/aws-s3-enable-bucket-encryption@terraform/s3.tf',
     )!;
     expect(encryption.attributes).toMatchObject({
       resultCount: 2,
@@ -306,11 +397,20 @@ describe('generated checks', () => {
         'tfsec: aws-s3-enable-bucket-encryption on terraform/s3.tf — Unencrypted S3 bucket. (Bucket does not have encryption enabled) [2 results]',
     });
     expect(encryption.attributes.evidence).toEqual([
-      { path: 'terraform/s3.tf:1-4', value: 'aws-s3-enable-bucket-encryption: Bucket does not have encryption enabled' },
-      { path: 'terraform/s3.tf:20-23', value: 'aws-s3-enable-bucket-encryption: Bucket does not have encryption enabled' },
+      {
+        path: 'terraform/s3.tf:1-4',
+        value:
+          'aws-s3-enable-bucket-encryption: Bucket does not have encryption enabled',
+      },
+      {
+        path: 'terraform/s3.tf:20-23',
+        value:
+          'aws-s3-enable-bucket-encryption: Bucket does not have encryption enabled',
+      },
       {
         path: 'rule.helpUri',
-        value: 'https://aquasecurity.github.io/tfsec/v1.28.11/checks/aws/s3/enable-bucket-encryption/',
+        value:
+          'https://aquasecurity.github.io/tfsec/v1.28.11/checks/aws/s3/enable-bucket-encryption/',
       },
     ]);
 
@@ -318,15 +418,15 @@ describe('generated checks', () => {
     const assessment = engine.assess(mapped.resources);
     const findings = assessment.findings;
     expect(findings).toHaveLength(10);
-    expect(
-      findings.find(f => f.resource.uid === encryption.uid),
-    ).toMatchObject({
-      checkId: 'sarif-encryption_at_rest-high',
-      category: 'data',
-      control: 'encryption_at_rest',
-      severity: 'high',
-      status: 'fail',
-    });
+    expect(findings.find(f => f.resource.uid === encryption.uid)).toMatchObject(
+      {
+        checkId: 'sarif-encryption_at_rest-high',
+        category: 'data',
+        control: 'encryption_at_rest',
+        severity: 'high',
+        status: 'fail',
+      },
+    );
     const failed = assessment.score.controls
       .filter(c => c.status === 'fail')
       .map(c => c.id)
@@ -344,8 +444,8 @@ describe('generated checks', () => {
       ].sort(),
     );
     // No evidence for the others: not applicable, never a pass by absence.
-    expect(
-      assessment.score.controls.filter(c => c.status === 'pass'),
-    ).toEqual([]);
+    expect(assessment.score.controls.filter(c => c.status === 'pass')).toEqual(
+      [],
+    );
   });
 });

@@ -71,7 +71,11 @@ export const CATEGORY_DEFAULT_CONTROLS: Record<CategoryId, string> = {
  */
 export const DEFAULT_MAPPING: readonly MappingRule[] = [
   { match: { tag: 'license' }, ignore: true },
-  { match: { tag: 'vulnerability' }, control: 'images_scanned', aggregate: true },
+  {
+    match: { tag: 'vulnerability' },
+    control: 'images_scanned',
+    aggregate: true,
+  },
   { match: { tag: 'secret' }, control: 'sensitive_data_classified' },
   { match: { ruleId: 'CKV_SECRET_*' }, control: 'sensitive_data_classified' },
   // CWE ids in tags (CodeQL style `external/cwe/cwe-311`, or `CWE-311`).
@@ -87,67 +91,104 @@ export const DEFAULT_MAPPING: readonly MappingRule[] = [
     match: { tag: ['*cwe-269', '*cwe-284', '*cwe-732'] },
     control: 'no_overprivileged_roles',
   },
-  { match: { tag: ['*cwe-306', '*cwe-308'] }, control: 'mfa_enabled_all_admins' },
+  {
+    match: { tag: ['*cwe-306', '*cwe-308'] },
+    control: 'mfa_enabled_all_admins',
+  },
   { match: { tag: '*cwe-778' }, control: 'service_accounts_audited' },
-  { match: { tag: ['*cwe-400', '*cwe-770'] }, control: 'resource_limits_enforced' },
+  {
+    match: { tag: ['*cwe-400', '*cwe-770'] },
+    control: 'resource_limits_enforced',
+  },
   { match: { tag: '*cwe-1104' }, control: 'images_scanned' },
   // Keywords, most specific first.
   {
-    match: { text: 'publicly accessible|public access|public (read|write|acl|bucket|snapshot|ip|endpoint)|block public|allusers|anonymous|public.{0,20}(db|database|rds|instance|cluster|storage)|(db|database|rds).{0,30}public' },
+    match: {
+      text: 'publicly accessible|public access|public (read|write|acl|bucket|snapshot|ip|endpoint)|block public|allusers|anonymous|public.{0,20}(db|database|rds|instance|cluster|storage)|(db|database|rds).{0,30}public',
+    },
     control: 'no_public_databases',
   },
   {
-    match: { text: 'mfa delete|versioning|backup|retention|deletion protection|point in time|lifecycle|replication|snapshot' },
+    match: {
+      text: 'mfa delete|versioning|backup|retention|deletion protection|point in time|lifecycle|replication|snapshot',
+    },
     control: 'backup_tested',
   },
-  { match: { text: '\\bmfa\\b|multi ?factor' }, control: 'mfa_enabled_all_admins' },
   {
-    match: { text: 'automount|service ?account tokens?|tokens? (are )?(only )?mounted' },
+    match: { text: '\\bmfa\\b|multi ?factor' },
+    control: 'mfa_enabled_all_admins',
+  },
+  {
+    match: {
+      text: 'automount|service ?account tokens?|tokens? (are )?(only )?mounted',
+    },
     control: 'service_accounts_audited',
   },
   {
-    match: { text: 'privilege escalation|allowprivilegeescalation|elevate .*privilege|run(s|ning)? as root|root (user|container|group)|\\bgid\\b|non ?root|runasnonroot|high uid|\\buid\\b|read ?only (root )?file ?system|root file ?system|seccomp|apparmor|selinux|pod security' },
+    match: {
+      text: 'privilege escalation|allowprivilegeescalation|elevate .*privilege|run(s|ning)? as root|root (user|container|group)|\\bgid\\b|non ?root|runasnonroot|high uid|\\buid\\b|read ?only (root )?file ?system|root file ?system|seccomp|apparmor|selinux|pod security',
+    },
     control: 'pod_security_standards',
   },
   {
-    match: { text: 'privileged|host ?(network|pid|ipc|path|port)|hostpath|capabilit|net_raw|sys_admin|docker\\.sock' },
+    match: {
+      text: 'privileged|host ?(network|pid|ipc|path|port)|hostpath|capabilit|net_raw|sys_admin|docker\\.sock',
+    },
     control: 'no_privileged_containers',
   },
   {
-    match: { text: '(cpu|memory) (is )?(not )?(limit|request)|resource (limit|request)s?|limits? (should|must) be set' },
+    match: {
+      text: '(cpu|memory) (is )?(not )?(limit|request)|resource (limit|request)s?|limits? (should|must) be set',
+    },
     control: 'resource_limits_enforced',
   },
   {
-    match: { text: 'image tag|latest tag|:latest|image (should use )?digest|\\bdigest\\b|image pull policy|trusted registr|runtime .*(deprecated|end of life|eol|supported)|deprecated runtime' },
+    match: {
+      text: 'image tag|latest tag|:latest|image (should use )?digest|\\bdigest\\b|image pull policy|trusted registr|runtime .*(deprecated|end of life|eol|supported)|deprecated runtime',
+    },
     control: 'images_scanned',
   },
   {
-    match: { text: 'tls ?(v?1\\.[0-3]|version)|(tls|ssl|security) polic|minimum (tls|protocol)|protocol version|outdated (tls|ssl)|cipher' },
+    match: {
+      text: 'tls ?(v?1\\.[0-3]|version)|(tls|ssl|security) polic|minimum (tls|protocol)|protocol version|outdated (tls|ssl)|cipher',
+    },
     control: 'tls_1_2_minimum',
   },
   {
-    match: { text: 'in transit|secure transport|insecure transport|(enforce|require|use|redirect).{0,12}(https|tls|ssl)|(https|tls|ssl).{0,12}(only|required|enforced)|plain ?text|viewer protocol|unencrypted (http|traffic|connection)' },
+    match: {
+      text: 'in transit|secure transport|insecure transport|(enforce|require|use|redirect).{0,12}(https|tls|ssl)|(https|tls|ssl).{0,12}(only|required|enforced)|plain ?text|viewer protocol|unencrypted (http|traffic|connection)',
+    },
     control: 'encryption_in_transit',
   },
   {
-    match: { text: 'encrypt|\\bkms\\b|\\bcmk\\b|customer ?managed key|key rotation' },
+    match: {
+      text: 'encrypt|\\bkms\\b|\\bcmk\\b|customer ?managed key|key rotation',
+    },
     control: 'encryption_at_rest',
   },
   { match: { text: 'egress|outbound' }, control: 'egress_filtered' },
   {
-    match: { text: 'ingress|inbound|security groups?|network ?polic|0\\.0\\.0\\.0|::/0|port (22|3389)|\\bssh\\b|\\brdp\\b|unrestricted|firewall' },
+    match: {
+      text: 'ingress|inbound|security groups?|network ?polic|0\\.0\\.0\\.0|::/0|port (22|3389)|\\bssh\\b|\\brdp\\b|unrestricted|firewall',
+    },
     control: 'deny_default_network_policies',
   },
   {
-    match: { text: 'access keys?|unused credential|credentials? (not )?used|default (user ?name|username|password|credential|admin)|root (account|access key)|password polic' },
+    match: {
+      text: 'access keys?|unused credential|credentials? (not )?used|default (user ?name|username|password|credential|admin)|root (account|access key)|password polic',
+    },
     control: 'unused_credentials_removed',
   },
   {
-    match: { text: '\\blog(s|ging)?\\b|audit|cloudtrail|trail|flow logs?|monitor' },
+    match: {
+      text: '\\blog(s|ging)?\\b|audit|cloudtrail|trail|flow logs?|monitor',
+    },
     control: 'service_accounts_audited',
   },
   {
-    match: { text: 'wildcard|\\*:\\*|administratoraccess|admin(istrator)? (access|privileges)|least privilege|overly permissive|cluster ?admin|\\brbac\\b|iam (policy|role|user)|permission' },
+    match: {
+      text: 'wildcard|\\*:\\*|administratoraccess|admin(istrator)? (access|privileges)|least privilege|overly permissive|cluster ?admin|\\brbac\\b|iam (policy|role|user)|permission',
+    },
     control: 'no_overprivileged_roles',
   },
   {
@@ -282,14 +323,19 @@ export class SarifMapping {
     private readonly controls: ReadonlyMap<string, CategoryId>,
   ) {}
 
-  private readonly memo = new Map<string, MappingTarget | 'ignored' | undefined>();
+  private readonly memo = new Map<
+    string,
+    MappingTarget | 'ignored' | undefined
+  >();
 
   /** Where a result goes; `undefined` when no rule matches, `'ignored'` when one drops it. */
   resolve(record: SarifResultRecord): MappingTarget | 'ignored' | undefined {
     // Results of one rule mostly differ only in where they are: resolve once.
-    const key = `${record.tool}\u0000${record.ruleId}\u0000${record.level}\u0000${
-      record.securitySeverity ?? ''
-    }\u0000${record.tags.join('\u0001')}\u0000${record.ruleText}`;
+    const key = `${record.tool}\u0000${record.ruleId}\u0000${
+      record.level
+    }\u0000${record.securitySeverity ?? ''}\u0000${record.tags.join(
+      '\u0001',
+    )}\u0000${record.ruleText}`;
     if (this.memo.has(key)) return this.memo.get(key);
     const target = this.resolveUncached(record);
     if (this.memo.size >= 10_000) this.memo.clear();
@@ -307,7 +353,9 @@ export class SarifMapping {
       if (c.rule.ignore) return 'ignored';
       const control =
         c.rule.control ??
-        (c.rule.category ? CATEGORY_DEFAULT_CONTROLS[c.rule.category] : undefined);
+        (c.rule.category
+          ? CATEGORY_DEFAULT_CONTROLS[c.rule.category]
+          : undefined);
       const category = control ? this.controls.get(control) : undefined;
       // A rule whose control is disabled in this scorecard does not claim the result.
       if (!control || !category) continue;
@@ -327,14 +375,29 @@ export class SarifMapping {
    * Every (control, severity) a result can be mapped to, with the largest weight a
    * rule gives it: the checks to register.
    */
-  targets(): Array<{ control: string; category: CategoryId; severity: Severity; weight?: number }> {
-    const out = new Map<string, { control: string; category: CategoryId; severity: Severity; weight?: number }>();
+  targets(): Array<{
+    control: string;
+    category: CategoryId;
+    severity: Severity;
+    weight?: number;
+  }> {
+    const out = new Map<
+      string,
+      {
+        control: string;
+        category: CategoryId;
+        severity: Severity;
+        weight?: number;
+      }
+    >();
     const all: Severity[] = ['critical', 'high', 'medium', 'low'];
     for (const c of this.rules) {
       if (c.rule.ignore) continue;
       const control =
         c.rule.control ??
-        (c.rule.category ? CATEGORY_DEFAULT_CONTROLS[c.rule.category] : undefined);
+        (c.rule.category
+          ? CATEGORY_DEFAULT_CONTROLS[c.rule.category]
+          : undefined);
       const category = control ? this.controls.get(control) : undefined;
       if (!control || !category) continue;
       for (const severity of c.rule.severity ? [c.rule.severity] : all) {

@@ -72,7 +72,12 @@ describe('parseSarif', () => {
       version: '2.1.0',
       runs: [
         {
-          tool: { driver: { name: 'scanner', rules: [{ id: 'R1', defaultConfiguration: { level: 'note' } }] } },
+          tool: {
+            driver: {
+              name: 'scanner',
+              rules: [{ id: 'R1', defaultConfiguration: { level: 'note' } }],
+            },
+          },
           results,
           ...extra,
         },
@@ -97,7 +102,11 @@ describe('parseSarif', () => {
       ['ok', 'pass', 'note'],
       ['still counts', 'fail', 'note'],
     ]);
-    expect(parsed.skipped).toEqual({ suppressed: 0, notFailures: 2, absent: 1 });
+    expect(parsed.skipped).toEqual({
+      suppressed: 0,
+      notFailures: 2,
+      absent: 1,
+    });
   });
 
   it('finds rules through rule.index and artifacts through artifactLocation.index', () => {
@@ -108,7 +117,12 @@ describe('parseSarif', () => {
             rule: { id: 'R1', index: 0 },
             message: { text: 'indexed' },
             locations: [
-              { physicalLocation: { artifactLocation: { index: 0 }, region: { startLine: 7 } } },
+              {
+                physicalLocation: {
+                  artifactLocation: { index: 0 },
+                  region: { startLine: 7 },
+                },
+              },
             ],
           },
         ],
@@ -129,7 +143,9 @@ describe('parseSarif', () => {
         invocations: [
           {
             executionSuccessful: false,
-            toolExecutionNotifications: [{ message: { text: 'parse error in main.tf' } }],
+            toolExecutionNotifications: [
+              { message: { text: 'parse error in main.tf' } },
+            ],
           },
         ],
       }),
@@ -149,10 +165,13 @@ describe('parseSarif', () => {
   });
 
   it('stops reading after the result limit and says so', () => {
-    const many = Array.from({ length: MAX_RESULTS_PER_DOCUMENT + 5 }, (_, i) => ({
-      ruleId: 'R1',
-      message: { text: `r${i}` },
-    }));
+    const many = Array.from(
+      { length: MAX_RESULTS_PER_DOCUMENT + 5 },
+      (_, i) => ({
+        ruleId: 'R1',
+        message: { text: `r${i}` },
+      }),
+    );
     const parsed = parseSarif(log(many));
     expect(parsed.results).toHaveLength(MAX_RESULTS_PER_DOCUMENT);
     expect(parsed.warnings[0]).toMatch(/more than 20000 results/);

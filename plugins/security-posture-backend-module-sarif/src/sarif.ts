@@ -127,7 +127,9 @@ interface RunContext {
 
 function ruleFor(result: Json, run: RunContext): Json | undefined {
   const ref = isObject(result.rule) ? result.rule : undefined;
-  const component = isObject(ref?.toolComponent) ? ref!.toolComponent : undefined;
+  const component = isObject(ref?.toolComponent)
+    ? ref!.toolComponent
+    : undefined;
   const rules =
     typeof component?.index === 'number'
       ? asArray((run.extensions[component.index] as Json | undefined)?.rules)
@@ -135,7 +137,8 @@ function ruleFor(result: Json, run: RunContext): Json | undefined {
   let index: number | undefined;
   if (typeof result.ruleIndex === 'number') index = result.ruleIndex;
   else if (typeof ref?.index === 'number') index = ref.index;
-  if (index !== undefined && isObject(rules[index])) return rules[index] as Json;
+  if (index !== undefined && isObject(rules[index]))
+    return rules[index] as Json;
   const id = str(result.ruleId) ?? str(ref?.id);
   return id
     ? (rules.find(r => isObject(r) && r.id === id) as Json | undefined)
@@ -229,7 +232,9 @@ export function parseSarif(content: string): ParsedSarif {
   };
   let doc: unknown;
   try {
-    doc = JSON.parse(content.charCodeAt(0) === 0xfeff ? content.slice(1) : content);
+    doc = JSON.parse(
+      content.charCodeAt(0) === 0xfeff ? content.slice(1) : content,
+    );
   } catch (e) {
     parsed.error = `not valid JSON: ${(e as Error).message}`;
     return parsed;
@@ -256,7 +261,9 @@ export function parseSarif(content: string): ParsedSarif {
       extensions: asArray(tool.extensions),
       artifacts: asArray(rawRun.artifacts),
     };
-    parsed.tools.push(run.toolVersion ? `${run.tool} ${run.toolVersion}` : run.tool);
+    parsed.tools.push(
+      run.toolVersion ? `${run.tool} ${run.toolVersion}` : run.tool,
+    );
     const ruleInfos = new Map<string, RuleInfo>();
     for (const invocation of asArray(rawRun.invocations)) {
       if (isObject(invocation) && invocation.executionSuccessful === false) {
@@ -264,7 +271,9 @@ export function parseSarif(content: string): ParsedSarif {
           .map(n => (isObject(n) ? text(n.message) : undefined))
           .find(Boolean);
         parsed.warnings.push(
-          `${run.tool} (run ${r + 1}) did not complete${notice ? `: ${notice}` : ''}`,
+          `${run.tool} (run ${r + 1}) did not complete${
+            notice ? `: ${notice}` : ''
+          }`,
         );
       }
     }

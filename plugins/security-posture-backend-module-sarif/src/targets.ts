@@ -44,21 +44,29 @@ export function resolveSarifTargets(
     try {
       base = parseLocationRef(baseRef);
     } catch (e) {
-      errors.push(`cannot read the entity's location ${JSON.stringify(baseRef)}: ${String(e)}`);
+      errors.push(
+        `cannot read the entity's location ${JSON.stringify(baseRef)}: ${String(
+          e,
+        )}`,
+      );
     }
   }
   for (const item of items) {
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(item)?.[1]?.toLowerCase();
     if (scheme && scheme.length > 1) {
       if (scheme !== 'http' && scheme !== 'https') {
-        errors.push(`${item}: only http(s) URLs or paths relative to the entity's catalog file are allowed`);
+        errors.push(
+          `${item}: only http(s) URLs or paths relative to the entity's catalog file are allowed`,
+        );
       } else {
         targets.push(urlTarget(item, item));
       }
       continue;
     }
     if (!base) {
-      errors.push(`${item}: a relative path needs the entity's ${ANNOTATION_MANAGED_BY_LOCATION} annotation`);
+      errors.push(
+        `${item}: a relative path needs the entity's ${ANNOTATION_MANAGED_BY_LOCATION} annotation`,
+      );
       continue;
     }
     if (base.type === 'file') {
@@ -70,13 +78,20 @@ export function resolveSarifTargets(
     } else if (base.type === 'url') {
       try {
         targets.push(
-          urlTarget(integrations.resolveUrl({ url: item, base: base.target }), item),
+          urlTarget(
+            integrations.resolveUrl({ url: item, base: base.target }),
+            item,
+          ),
         );
       } catch (e) {
-        errors.push(`${item}: cannot resolve against ${base.target}: ${String(e)}`);
+        errors.push(
+          `${item}: cannot resolve against ${base.target}: ${String(e)}`,
+        );
       }
     } else {
-      errors.push(`${item}: cannot resolve a relative path against a ${base.type} location`);
+      errors.push(
+        `${item}: cannot resolve a relative path against a ${base.type} location`,
+      );
     }
   }
   return { targets, errors };

@@ -157,7 +157,9 @@ export function bucketItem(
   opts: { tags?: Record<string, string>; publicRead?: boolean } = {},
 ): ConfigItem {
   const owner = { displayName: null, id: `owner-${accountId}` };
-  const grants: unknown[] = [{ grantee: { id: owner.id, displayName: null }, permission: 'FullControl' }];
+  const grants: unknown[] = [
+    { grantee: { id: owner.id, displayName: null }, permission: 'FullControl' },
+  ];
   if (opts.publicRead) {
     grants.push({ grantee: 'AllUsers', permission: 'Read' });
   }
@@ -170,9 +172,20 @@ export function bucketItem(
     resourceType: 'AWS::S3::Bucket',
     configuration: { name, owner, creationDate: '2024-03-01T08:00:00.000Z' },
     supplementaryConfiguration: {
-      AccessControlList: JSON.stringify({ grantSet: null, grantList: grants, owner, isRequesterCharged: false }),
-      BucketLoggingConfiguration: { destinationBucketName: null, logFilePrefix: null },
-      BucketVersioningConfiguration: { status: 'Off', isMfaDeleteEnabled: null },
+      AccessControlList: JSON.stringify({
+        grantSet: null,
+        grantList: grants,
+        owner,
+        isRequesterCharged: false,
+      }),
+      BucketLoggingConfiguration: {
+        destinationBucketName: null,
+        logFilePrefix: null,
+      },
+      BucketVersioningConfiguration: {
+        status: 'Off',
+        isMfaDeleteEnabled: null,
+      },
       ...(opts.publicRead
         ? {}
         : {
@@ -184,7 +197,15 @@ export function bucketItem(
             },
           }),
       ServerSideEncryptionConfiguration: {
-        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256', kmsMasterKeyID: null }, bucketKeyEnabled: false }],
+        rules: [
+          {
+            applyServerSideEncryptionByDefault: {
+              sseAlgorithm: 'AES256',
+              kmsMasterKeyID: null,
+            },
+            bucketKeyEnabled: false,
+          },
+        ],
       },
     },
     tags: tagList(opts.tags ?? {}),
@@ -211,9 +232,14 @@ export function dbInstanceItem(
       engine: 'postgres',
       engineVersion: '16.3',
       masterUsername: 'app_owner',
-      endpoint: { address: `${name}.cexample.${region}.rds.amazonaws.com`, port: 5432 },
+      endpoint: {
+        address: `${name}.cexample.${region}.rds.amazonaws.com`,
+        port: 5432,
+      },
       backupRetentionPeriod: 7,
-      vpcSecurityGroups: [{ vpcSecurityGroupId: 'sg-0aaa0000000000001', status: 'active' }],
+      vpcSecurityGroups: [
+        { vpcSecurityGroupId: 'sg-0aaa0000000000001', status: 'active' },
+      ],
       publiclyAccessible: opts.publiclyAccessible ?? false,
       storageEncrypted: true,
       kmsKeyId: `arn:aws:kms:${region}:${accountId}:key/0b0b0b0b-1111-4222-8333-444444444444`,

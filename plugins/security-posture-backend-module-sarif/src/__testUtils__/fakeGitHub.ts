@@ -60,7 +60,16 @@ export class FakeGitHub {
         writeFileSync(file, content);
       }
       mkdirSync(join(dir, top), { recursive: true });
-      tar.create({ gzip: true, cwd: dir, sync: true, file: join(dir, 'out.tgz'), portable: true }, [top]);
+      tar.create(
+        {
+          gzip: true,
+          cwd: dir,
+          sync: true,
+          file: join(dir, 'out.tgz'),
+          portable: true,
+        },
+        [top],
+      );
       return readFileSync(join(dir, 'out.tgz'));
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -84,7 +93,10 @@ export class FakeGitHub {
       http.get(`${api}/contents/*`, ({ request }) => {
         if (!authorized(request)) {
           record(request, 401);
-          return HttpResponse.json({ message: 'Bad credentials' }, { status: 401 });
+          return HttpResponse.json(
+            { message: 'Bad credentials' },
+            { status: 401 },
+          );
         }
         const url = new URL(request.url);
         const path = decodeURIComponent(url.pathname.split('/contents/')[1]);
@@ -96,7 +108,10 @@ export class FakeGitHub {
         const etag = this.etagOf(content);
         if (request.headers.get('if-none-match') === etag) {
           record(request, 304);
-          return new HttpResponse(null, { status: 304, headers: { ETag: etag } });
+          return new HttpResponse(null, {
+            status: 304,
+            headers: { ETag: etag },
+          });
         }
         record(request, 200);
         return new HttpResponse(content, {
