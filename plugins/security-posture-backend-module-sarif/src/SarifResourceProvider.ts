@@ -284,12 +284,8 @@ export class SarifResourceProvider implements SecurityPostureResourceProvider {
     const resolvedFor = this.options.resolvedForMs ?? 30 * DAY_MS;
     const key = `sarif-findings:${stringifyEntityRef(entity)}`;
     const toolsRun = new Set(
-      documents.flatMap(d => d.parsed.results.map(r => r.tool.toLowerCase())),
+      documents.flatMap(d => d.parsed.toolNames.map(t => t.toLowerCase())),
     );
-    for (const d of documents) {
-      for (const t of d.parsed.tools)
-        toolsRun.add(t.split(' ')[0].toLowerCase());
-    }
     let previous:
       | { failing: ResolvedEntry[]; resolved: ResolvedEntry[] }
       | undefined;

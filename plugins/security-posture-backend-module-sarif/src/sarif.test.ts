@@ -31,6 +31,7 @@ describe('parseSarif', () => {
   it('reads Trivy rule properties: tags, security-severity and the tool version', () => {
     const parsed = parseSarif(fixture('trivy.sarif'));
     expect(parsed.tools).toEqual(['Trivy 0.58.1']);
+    expect(parsed.toolNames).toEqual(['Trivy']);
     const byId = new Map(parsed.results.map(r => [r.ruleId, r]));
     expect(byId.get('AVD-AWS-0107')).toMatchObject({
       tool: 'Trivy',

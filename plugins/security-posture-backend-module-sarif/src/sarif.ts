@@ -47,6 +47,8 @@ export interface ParsedSarif {
   results: SarifResultRecord[];
   /** Tools and versions of the runs, for messages. */
   tools: string[];
+  /** `tool.driver.name` of every run, even runs without results. */
+  toolNames: string[];
   /** Results not imported: suppressed, absent from the baseline, not failures. */
   skipped: { suppressed: number; notFailures: number; absent: number };
   /** The document is not usable at all (not JSON, not SARIF 2.1.0): the entity is partial. */
@@ -227,6 +229,7 @@ export function parseSarif(content: string): ParsedSarif {
   const parsed: ParsedSarif = {
     results: [],
     tools: [],
+    toolNames: [],
     skipped: { suppressed: 0, notFailures: 0, absent: 0 },
     warnings: [],
   };
@@ -264,6 +267,7 @@ export function parseSarif(content: string): ParsedSarif {
     parsed.tools.push(
       run.toolVersion ? `${run.tool} ${run.toolVersion}` : run.tool,
     );
+    if (!parsed.toolNames.includes(run.tool)) parsed.toolNames.push(run.tool);
     const ruleInfos = new Map<string, RuleInfo>();
     for (const invocation of asArray(rawRun.invocations)) {
       if (isObject(invocation) && invocation.executionSuccessful === false) {
