@@ -1,0 +1,5 @@
+/** Options every benchmark takes. */
+export interface BenchOptions {
+  /** Tiny scale, a few seconds, no verdicts. */
+  smoke: boolean;
+}
