@@ -60,7 +60,18 @@ export function isPending(value: string | undefined): boolean {
   return value === KNOWN_AFTER_APPLY;
 }
 
-/** A skip with a reason, for resources a check cannot judge (unknown at plan time, not recorded by the source). */
+const skips = new Map<string, CheckOutcome>();
+
+/**
+ * A skip with a reason, for resources a check cannot judge (unknown at plan time,
+ * not recorded by the source). Outcomes are shared per reason, so skipping
+ * allocates nothing either.
+ */
 export function skip(reason: string): CheckOutcome {
-  return { status: 'skip', reason };
+  let outcome = skips.get(reason);
+  if (!outcome) {
+    outcome = Object.freeze({ status: 'skip' as const, reason });
+    skips.set(reason, outcome);
+  }
+  return outcome;
 }

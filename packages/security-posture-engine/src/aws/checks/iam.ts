@@ -40,8 +40,12 @@ function statementEvidence(doc: PolicyDocument, index: number): Evidence {
   return originEvidence({ ...doc.origin, path }, undefined, value);
 }
 
-function fullAdminEvidence(doc: PolicyDocumentValue | undefined): Evidence[] {
-  if (!isParsedPolicy(doc) || doc.analysis.fullAdmin.length === 0) return [];
+function fullAdminEvidence(
+  doc: PolicyDocumentValue | undefined,
+): readonly Evidence[] {
+  if (!isParsedPolicy(doc) || doc.analysis.fullAdmin.length === 0) {
+    return NO_EVIDENCE;
+  }
   return doc.analysis.fullAdmin.map(i => statementEvidence(doc, i));
 }
 

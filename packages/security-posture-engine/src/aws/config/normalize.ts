@@ -1190,8 +1190,9 @@ export function extractAwsConfigItems(doc: unknown): unknown[] | undefined {
   const looksLikeItem = (x: unknown) =>
     isObject(x) && ciKey(x, 'resourceType') !== undefined;
   if (Array.isArray(doc)) {
-    return doc.length === 0 ||
-      doc.some(x => looksLikeItem(x) || typeof x === 'string')
+    const itemText = (x: unknown) =>
+      typeof x === 'string' && x.includes('"resourceType"');
+    return doc.length === 0 || doc.some(x => looksLikeItem(x) || itemText(x))
       ? doc
       : undefined;
   }
