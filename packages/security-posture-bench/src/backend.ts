@@ -89,7 +89,9 @@ export async function dropDatabase(target: DatabaseTarget): Promise<void> {
   });
   try {
     await admin.raw(
-      `DROP DATABASE IF EXISTS "${pgDatabaseName(target.location)}" WITH (FORCE)`,
+      `DROP DATABASE IF EXISTS "${pgDatabaseName(
+        target.location,
+      )}" WITH (FORCE)`,
     );
   } finally {
     await admin.destroy();
@@ -113,9 +115,9 @@ export async function copyDatabase(
   });
   try {
     await admin.raw(
-      `CREATE DATABASE "${pgDatabaseName(to.location)}" TEMPLATE "${pgDatabaseName(
-        from.location,
-      )}"`,
+      `CREATE DATABASE "${pgDatabaseName(
+        to.location,
+      )}" TEMPLATE "${pgDatabaseName(from.location)}"`,
     );
   } finally {
     await admin.destroy();
@@ -144,16 +146,28 @@ export async function loadEstateCatalog(
       const ref = (kind: string, name: string) =>
         name.includes(':') ? name : `${kind}:default/${name}`;
       if (spec.owner) {
-        relations.push({ type: 'ownedBy', targetRef: ref('group', spec.owner) });
+        relations.push({
+          type: 'ownedBy',
+          targetRef: ref('group', spec.owner),
+        });
       }
       if (spec.system && e.kind !== 'System') {
-        relations.push({ type: 'partOf', targetRef: ref('system', spec.system) });
+        relations.push({
+          type: 'partOf',
+          targetRef: ref('system', spec.system),
+        });
       }
       if (spec.domain && e.kind === 'System') {
-        relations.push({ type: 'partOf', targetRef: ref('domain', spec.domain) });
+        relations.push({
+          type: 'partOf',
+          targetRef: ref('domain', spec.domain),
+        });
       }
       if (spec.parent && e.kind === 'Group') {
-        relations.push({ type: 'childOf', targetRef: ref('group', spec.parent) });
+        relations.push({
+          type: 'childOf',
+          targetRef: ref('group', spec.parent),
+        });
       }
       out.push({
         ...e,
@@ -180,7 +194,11 @@ export interface PostureBackend {
   /** Runs one of the plugin's scheduled tasks now (e.g. `security-posture-retention`). */
   triggerTask(id: string): Promise<void>;
   /** Calls the plugin's REST API with the benchmark's credentials. */
-  request<T = unknown>(method: string, route: string, body?: unknown): Promise<T>;
+  request<T = unknown>(
+    method: string,
+    route: string,
+    body?: unknown,
+  ): Promise<T>;
 }
 
 /**
@@ -284,7 +302,9 @@ export async function startPostureBackend(options: {
       });
       const text = await res.text();
       if (!res.ok) {
-        throw new Error(`${method} ${route}: ${res.status} ${text.slice(0, 500)}`);
+        throw new Error(
+          `${method} ${route}: ${res.status} ${text.slice(0, 500)}`,
+        );
       }
       return (text ? JSON.parse(text) : undefined) as T;
     },
@@ -297,7 +317,12 @@ export interface ScanRunInfo {
   status: 'queued' | 'running' | 'succeeded' | 'failed' | 'aborted';
   startedAt: string | null;
   finishedAt: string | null;
-  counts: { entities: number; resources: number; findings: number; errors: number };
+  counts: {
+    entities: number;
+    resources: number;
+    findings: number;
+    errors: number;
+  };
   errors: string[];
 }
 
@@ -306,7 +331,11 @@ export async function scanAndWait(
   backend: PostureBackend,
   pollMs = 500,
 ): Promise<ScanRunInfo> {
-  const started = await backend.request<{ scanId: string }>('POST', '/scans', {});
+  const started = await backend.request<{ scanId: string }>(
+    'POST',
+    '/scans',
+    {},
+  );
   for (;;) {
     await new Promise(r => setTimeout(r, pollMs));
     const run = await backend.request<ScanRunInfo>(

@@ -5,6 +5,17 @@ import type { Figure } from './report';
 /** Prefix of the lines a child benchmark prints its figures on. */
 export const RESULT_PREFIX = '@@figure ';
 
+/** The benchmark command (`bin/security-posture-bench` of this package). */
+export function benchBin(): string {
+  return path.join(
+    path.dirname(
+      require.resolve('@internal/security-posture-bench/package.json'),
+    ),
+    'bin',
+    'security-posture-bench',
+  );
+}
+
 /** Runs a benchmark in a child process (clean heap and RSS) and collects its figures. */
 export function runChild(
   args: string[],
@@ -13,13 +24,11 @@ export function runChild(
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [
-        '--expose-gc',
-        '--max-old-space-size=6144',
-        path.resolve(__dirname, '../bin/security-posture-bench'),
-        ...args,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SP_BENCH_CHILD: '1' } },
+      ['--expose-gc', '--max-old-space-size=6144', benchBin(), ...args],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, SP_BENCH_CHILD: '1' },
+      },
     );
     const figures: Figure[] = [];
     let buffer = '';
@@ -46,4 +55,3 @@ export function runChild(
     });
   });
 }
-

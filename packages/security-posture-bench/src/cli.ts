@@ -36,7 +36,11 @@ function runOne(
     case 'memory':
       return require('./benches/memory').runMemoryBench(report, options, args);
     case 'storage':
-      return require('./benches/storage').runStorageBench(report, options, args);
+      return require('./benches/storage').runStorageBench(
+        report,
+        options,
+        args,
+      );
     case 'http':
       return require('./benches/http').runHttpBench(report, options, args);
     default:
@@ -53,6 +57,7 @@ function usage(): string {
     '  all                 every benchmark, each in its own process, then the summary table',
     `  ${BENCHES.join(' | ')}   one benchmark`,
     '  generate [--scale S|10S|smoke] [--out DIR] [--seed N]   write a synthetic estate',
+    '  profile FILE.cpuprofile …   self time by module and function of node --cpu-prof output',
     '',
     `Estates and results are kept in ${dataDir()} (SP_BENCH_DATA).`,
   ].join('\n');
@@ -70,6 +75,24 @@ export async function main(argv: string[]): Promise<number> {
   if (!command || command === '--help' || command === 'help') {
     process.stdout.write(`${usage()}\n`);
     return command ? 0 : 1;
+  }
+
+  if (command === 'load') {
+    // The HTTP benchmark's load generator (a separate process).
+    const { runLoad } = require('./load') as typeof import('./load');
+    const result = await runLoad(JSON.parse(process.env.SP_BENCH_LOAD ?? '{}'));
+    process.stdout.write(`@@load ${JSON.stringify(result)}\n`);
+    return 0;
+  }
+
+  if (command === 'profile') {
+    // Summarises `node --cpu-prof` output files.
+    const { summarizeProfile } =
+      require('./profile') as typeof import('./profile');
+    for (const file of args.slice(1)) {
+      for (const line of await summarizeProfile(file)) report.log(line);
+    }
+    return 0;
   }
 
   if (command === 'generate') {
@@ -123,7 +146,9 @@ export async function main(argv: string[]): Promise<number> {
     summary.figures.push(...all);
     report.log('');
     report.log(
-      `== summary (${((Date.now() - started) / 1000).toFixed(0)} s; machine at the end: ${describeMachine()})`,
+      `== summary (${((Date.now() - started) / 1000).toFixed(
+        0,
+      )} s; machine at the end: ${describeMachine()})`,
     );
     report.log(summary.table());
     if (!smoke) {

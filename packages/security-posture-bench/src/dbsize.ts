@@ -14,7 +14,9 @@ export async function databaseSize(
 ): Promise<DatabaseSize> {
   const tables: Record<string, number> = {};
   if (kind === 'postgres') {
-    const total = await db.raw('SELECT pg_database_size(current_database()) AS n');
+    const total = await db.raw(
+      'SELECT pg_database_size(current_database()) AS n',
+    );
     const rows = await db.raw(
       `SELECT c.relname AS name, pg_total_relation_size(c.oid) AS n
          FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
@@ -48,5 +50,7 @@ export async function databaseSize(
 
 /** Bytes of the score-history tables (snapshots and daily roll-ups, with indexes). */
 export function historyBytes(size: DatabaseSize): number {
-  return (size.tables.posture_snapshots ?? 0) + (size.tables.posture_daily ?? 0);
+  return (
+    (size.tables.posture_snapshots ?? 0) + (size.tables.posture_daily ?? 0)
+  );
 }

@@ -56,7 +56,8 @@ export async function seedHistory(
     `${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-a${rng.hex(3)}-${rng.hex(12)}`;
   // Four scans a day (every 6 hours): the ids of the scans that wrote the rows.
   const scanIds: string[][] = [];
-  for (let d = 0; d < options.days; d++) scanIds.push([uuid(), uuid(), uuid(), uuid()]);
+  for (let d = 0; d < options.days; d++)
+    scanIds.push([uuid(), uuid(), uuid(), uuid()]);
   let snapshots = 0;
   let dailyRows = 0;
   const snapshotBatch: object[] = [];

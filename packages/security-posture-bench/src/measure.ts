@@ -121,6 +121,7 @@ export function fmt(n: number, digits = 0): string {
 
 /** Formats bytes as MiB or KiB. */
 export function fmtBytes(bytes: number): string {
-  if (Math.abs(bytes) >= 1024 * 1024) return `${fmt(bytes / 1024 / 1024, 1)} MiB`;
+  if (Math.abs(bytes) >= 1024 * 1024)
+    return `${fmt(bytes / 1024 / 1024, 1)} MiB`;
   return `${fmt(bytes / 1024, 1)} KiB`;
 }

@@ -26,7 +26,9 @@ export interface Figure {
 export function verdict(f: Figure): 'met' | 'missed' | 'info' | 'smoke' {
   if (!f.target) return 'info';
   if (!Number.isFinite(f.value)) return 'missed';
-  return (f.target.op === '>=' ? f.value >= f.target.value : f.value <= f.target.value)
+  return (
+    f.target.op === '>=' ? f.value >= f.target.value : f.value <= f.target.value
+  )
     ? 'met'
     : 'missed';
 }
@@ -65,9 +67,11 @@ export class Report {
     ];
     for (const f of this.figures) {
       rows.push(
-        `| ${f.bench} | ${f.name} | ${display(f)} | ${f.target?.text ?? '—'} | ${
-          this.options.smoke ? 'smoke' : verdict(f)
-        } | ${f.load.join(' / ')} |`,
+        `| ${f.bench} | ${f.name} | ${display(f)} | ${
+          f.target?.text ?? '—'
+        } | ${this.options.smoke ? 'smoke' : verdict(f)} | ${f.load.join(
+          ' / ',
+        )} |`,
       );
     }
     return rows.join('\n');
@@ -77,6 +81,8 @@ export class Report {
 /** The value with its unit. */
 export function display(f: Figure): string {
   if (f.display) return f.display;
-  const digits = Math.abs(f.value) < 10 ? 2 : Math.abs(f.value) < 1000 ? 1 : 0;
+  let digits = 0;
+  if (Math.abs(f.value) < 10) digits = 2;
+  else if (Math.abs(f.value) < 1000) digits = 1;
   return `${fmt(f.value, digits)} ${f.unit}`.trim();
 }

@@ -32,7 +32,9 @@ export const COMPARED_CHECKS = [
 type ComparedCheck = (typeof COMPARED_CHECKS)[number];
 
 const hostNamespace = (field: string): RuleProperties['conditions'] => ({
-  all: [{ fact: 'podSpec', path: `$.${field}`, operator: 'notEqual', value: true }],
+  all: [
+    { fact: 'podSpec', path: `$.${field}`, operator: 'notEqual', value: true },
+  ],
 });
 
 /**
@@ -149,7 +151,9 @@ export async function runEngineBench(
   const minCpu = options.smoke ? 0 : 3;
   const minPasses = options.smoke ? 1 : 3;
   report.log(
-    `  data: ${fmt(total)} resources of ${groups.length} entities of estate ${scale} (parsed and normalised before timing)`,
+    `  data: ${fmt(total)} resources of ${
+      groups.length
+    } entities of estate ${scale} (parsed and normalised before timing)`,
   );
 
   // 1. Every built-in check, as the scan runs them (per entity, with its resource index).
@@ -167,8 +171,14 @@ export async function runEngineBench(
     name: `built-in checks (${engine.checks.length}), resource×check evaluations per CPU-second`,
     value: builtinRate,
     unit: 'evals/s/core',
-    target: { op: '>=', value: 1_000_000, text: '≥ 1,000,000 evals/s per core' },
-    note: `${fmt(builtin.evaluations)} evaluations in ${builtin.cpu.toFixed(2)} CPU-s`,
+    target: {
+      op: '>=',
+      value: 1_000_000,
+      text: '≥ 1,000,000 evals/s per core',
+    },
+    note: `${fmt(builtin.evaluations)} evaluations in ${builtin.cpu.toFixed(
+      2,
+    )} CPU-s`,
   });
 
   const assessed = await repeat(minCpu, minPasses, () => {
@@ -206,7 +216,8 @@ export async function runEngineBench(
     for (const g of groups) {
       const ev = evaluateChecks(g, compiled, { now });
       n += ev.evaluations;
-      for (const r of ev.results) if (r.status === 'fail') inc(failures, r.checkId);
+      for (const r of ev.results)
+        if (r.status === 'fail') inc(failures, r.checkId);
     }
     return n;
   });
@@ -216,7 +227,8 @@ export async function runEngineBench(
     for (const r of flat) {
       for (const c of byType.get(r.type)!) {
         n++;
-        if (!HAND_WRITTEN[c.id as ComparedCheck](r.attributes)) inc(failures, c.id);
+        if (!HAND_WRITTEN[c.id as ComparedCheck](r.attributes))
+          inc(failures, c.id);
       }
     }
     return n;
@@ -269,18 +281,25 @@ export async function runEngineBench(
   // The four must agree on every check, or the comparison means nothing.
   const disagreements: string[] = [];
   for (const id of COMPARED_CHECKS) {
-    const counts = [ours, hand, jsonfc, reused].map(x => x.failures.get(id) ?? 0);
-    if (new Set(counts).size > 1) disagreements.push(`${id}: ${counts.join('/')}`);
+    const counts = [ours, hand, jsonfc, reused].map(
+      x => x.failures.get(id) ?? 0,
+    );
+    if (new Set(counts).size > 1)
+      disagreements.push(`${id}: ${counts.join('/')}`);
   }
   const failing = COMPARED_CHECKS.map(
     id => `${id} ${ours.failures.get(id) ?? 0}`,
   ).join(', ');
   report.log(
-    `  compared subset (${COMPARED_CHECKS.length} checks on ${fmt(flat.length)} applicable resources); failures per check: ${failing}`,
+    `  compared subset (${COMPARED_CHECKS.length} checks on ${fmt(
+      flat.length,
+    )} applicable resources); failures per check: ${failing}`,
   );
   if (disagreements.length > 0) {
     throw new Error(
-      `the compared engines disagree (ours/hand/jsonfc/reused): ${disagreements.join('; ')}`,
+      `the compared engines disagree (ours/hand/jsonfc/reused): ${disagreements.join(
+        '; ',
+      )}`,
     );
   }
   report.log('  all four agree on every resource×check failure count');

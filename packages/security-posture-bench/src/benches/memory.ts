@@ -51,7 +51,8 @@ export async function runMemoryBench(
   const kind: DatabaseKind = args.includes('--db')
     ? (args[args.indexOf('--db') + 1] as DatabaseKind)
     : 'postgres';
-  const scaleName = options.smoke ? 'smoke' : size === 'small' ? 'S' : '10S';
+  let scaleName: 'smoke' | 'S' | '10S' = size === 'small' ? 'S' : '10S';
+  if (options.smoke) scaleName = 'smoke';
   const { dir, manifest } = await ensureEstate(scaleName, l => report.log(l));
   // 500k: the first half of the 10×S estate's entities (and the whole organisation).
   const all = entitiesOf(manifest);
@@ -59,14 +60,15 @@ export async function runMemoryBench(
   const chosen = new Set(
     (half ? all.slice(0, Math.floor(all.length / 2)) : all).map(e => e.name),
   );
-  const resources = (half ? all.slice(0, Math.floor(all.length / 2)) : all).reduce(
-    (n, e) => n + e.resources,
-    0,
-  );
+  const resources = (
+    half ? all.slice(0, Math.floor(all.length / 2)) : all
+  ).reduce((n, e) => n + e.resources, 0);
   const entities = await loadEstateCatalog(
     dir,
     manifest,
-    e => !['Component', 'Resource'].includes(e.kind) || chosen.has(e.metadata.name),
+    e =>
+      !['Component', 'Resource'].includes(e.kind) ||
+      chosen.has(e.metadata.name),
   );
   const target =
     kind === 'sqlite'
@@ -89,13 +91,17 @@ export async function runMemoryBench(
     const peak = sampler.stop();
     const seconds = (Date.now() - wall) / 1000;
     if (run.counts.resources !== resources) {
-      throw new Error(`scanned ${run.counts.resources} resources, expected ${resources}`);
+      throw new Error(
+        `scanned ${run.counts.resources} resources, expected ${resources}`,
+      );
     }
     const label = `${fmt(Math.round(resources / 1000))}k`;
     report.log(
-      `  ${label} resources, ${fmt(chosen.size)} entities: baseline RSS ${fmtBytes(
-        sampler.baseline,
-      )}, peak ${fmtBytes(peak)}, scan ${seconds.toFixed(0)} s`,
+      `  ${label} resources, ${fmt(
+        chosen.size,
+      )} entities: baseline RSS ${fmtBytes(sampler.baseline)}, peak ${fmtBytes(
+        peak,
+      )}, scan ${seconds.toFixed(0)} s`,
     );
     const added = (peak - sampler.baseline) / 1024 / 1024;
     report.add({
@@ -104,7 +110,9 @@ export async function runMemoryBench(
       value: added,
       unit: 'MiB',
       ...(size === 'small'
-        ? { target: { op: '<=' as const, value: 256, text: '≤ 256 MB at 100k' } }
+        ? {
+            target: { op: '<=' as const, value: 256, text: '≤ 256 MB at 100k' },
+          }
         : {}),
       note: `baseline ${fmtBytes(sampler.baseline)}, peak ${fmtBytes(peak)}`,
     });

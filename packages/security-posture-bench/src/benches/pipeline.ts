@@ -12,6 +12,12 @@ import { collectGarbage, cpuSeconds, fmt } from '../measure';
 import type { Report } from '../report';
 import type { BenchOptions } from './types';
 
+const STYLE_NAMES: Record<string, string> = {
+  manifest: 'YAML manifests',
+  export: 'kubectl JSON exports (managedFields)',
+  terraform: 'Terraform state JSON',
+};
+
 /**
  * The local pipeline, single-threaded, from files to scores: read each entity's
  * file, parse, normalise, evaluate the built-in checks and score, the way the CLI
@@ -27,7 +33,10 @@ export async function runPipelineBench(
   const entities = entitiesOf(manifest);
   const now = new Date();
   const stages = { read: 0, parse: 0, assess: 0 };
-  const byStyle = new Map<string, { cpu: number; resources: number; bytes: number }>();
+  const byStyle = new Map<
+    string,
+    { cpu: number; resources: number; bytes: number }
+  >();
   let resources = 0;
   let evaluations = 0;
   let bytes = 0;
@@ -76,20 +85,26 @@ export async function runPipelineBench(
     );
   }
   report.log(
-    `  estate ${scale}: ${fmt(entities.length)} entities, ${fmt(resources)} resources, ${fmt(
-      bytes / 1024 / 1024,
-    )} MiB in ${fmt(manifest.files)} files; ${fmt(evaluations)} evaluations; ${totalCpu.toFixed(
+    `  estate ${scale}: ${fmt(entities.length)} entities, ${fmt(
+      resources,
+    )} resources, ${fmt(bytes / 1024 / 1024)} MiB in ${fmt(
+      manifest.files,
+    )} files; ${fmt(evaluations)} evaluations; ${totalCpu.toFixed(
       1,
     )} CPU-s, ${totalWall.toFixed(1)} s wall (score checksum ${checksum})`,
   );
   report.log(
-    `  CPU by stage: read ${stages.read.toFixed(1)} s, parse+normalise ${stages.parse.toFixed(
+    `  CPU by stage: read ${stages.read.toFixed(
+      1,
+    )} s, parse+normalise ${stages.parse.toFixed(
       1,
     )} s, evaluate+score ${stages.assess.toFixed(1)} s`,
   );
   report.add({
     bench: 'pipeline',
-    name: `local pipeline (parse → normalise → evaluate → score), ${fmt(resources)} resources`,
+    name: `local pipeline (parse → normalise → evaluate → score), ${fmt(
+      resources,
+    )} resources`,
     value: resources / totalCpu,
     unit: 'resources/s/core',
     target: { op: '>=', value: 10_000, text: '≥ 10,000 resources/s per core' },
@@ -98,13 +113,7 @@ export async function runPipelineBench(
   for (const [style, s] of [...byStyle].sort()) {
     report.add({
       bench: 'pipeline',
-      name: `  of which ${
-        style === 'manifest'
-          ? 'YAML manifests'
-          : style === 'export'
-          ? 'kubectl JSON exports (managedFields)'
-          : 'Terraform state JSON'
-      } (parse → score)`,
+      name: `  of which ${STYLE_NAMES[style] ?? style} (parse → score)`,
       value: s.resources / s.cpu,
       unit: 'resources/s/core',
       note: `${fmt(s.resources)} resources, ${fmt(s.bytes / 1024 / 1024)} MiB`,

@@ -11,7 +11,14 @@ import {
 import { runChild } from '../child';
 import { mutateEstate, restoreEstate } from '../estate/generate';
 import { dataDir, ensureEstate } from '../estate/store';
-import { collectGarbage, cpuSeconds, fmt, fmtBytes, RssSampler } from '../measure';
+import {
+  collectGarbage,
+  cpuSeconds,
+  fmt,
+  fmtBytes,
+  RssSampler,
+} from '../measure';
+import { profiled } from '../profile';
 import type { Report } from '../report';
 import type { BenchOptions } from './types';
 
@@ -100,7 +107,9 @@ export async function scanOnce(
     const sampler = new RssSampler().start();
     const cpu = process.cpuUsage();
     const wall = Date.now();
-    const run = await scanAndWait(backend);
+    const run = await profiled(`scan-${kind}-${scale}`, () =>
+      scanAndWait(backend),
+    );
     const scanCpu = cpuSeconds(cpu);
     const scanWall = (Date.now() - wall) / 1000;
     const peak = sampler.stop();
@@ -117,7 +126,9 @@ export async function scanOnce(
     report.log(
       `  ${db}: scan ${run.id}: ${fmt(run.counts.entities)} entities, ${fmt(
         run.counts.resources,
-      )} resources, ${fmt(run.counts.findings)} open findings, ${run.counts.errors} problems`,
+      )} resources, ${fmt(run.counts.findings)} open findings, ${
+        run.counts.errors
+      } problems`,
     );
     report.add({
       bench: 'scan',
@@ -146,11 +157,15 @@ export async function scanOnce(
       try {
         const cpu2 = process.cpuUsage();
         const wall2 = Date.now();
-        const rerun = await scanAndWait(backend);
+        const rerun = await profiled(`rescan-${kind}-${scale}`, () =>
+          scanAndWait(backend),
+        );
         const rescanWall = (Date.now() - wall2) / 1000;
         const rescanCpu = cpuSeconds(cpu2);
         report.log(
-          `  ${db}: rescan ${rerun.id}: ${fmt(changed.resources)} resources changed (${(
+          `  ${db}: rescan ${rerun.id}: ${fmt(
+            changed.resources,
+          )} resources changed (${(
             (100 * changed.resources) /
             manifest.resources
           ).toFixed(1)}%) in ${fmt(changed.entities.length)} entities`,

@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
   connectPlugin,
@@ -20,7 +21,10 @@ import type { BenchOptions } from './types';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The database with a year of history the HTTP benchmark reads. */
-export function historyDatabase(kind: DatabaseKind, smoke: boolean): DatabaseTarget {
+export function historyDatabase(
+  kind: DatabaseKind,
+  smoke: boolean,
+): DatabaseTarget {
   const scale = smoke ? 'smoke' : 's';
   return kind === 'sqlite'
     ? { kind, location: path.join(dataDir(), `db-${scale}-history-sqlite`) }
@@ -33,7 +37,9 @@ export async function ensureScanned(
   options: BenchOptions,
   kind: DatabaseKind,
 ): Promise<DatabaseTarget> {
-  const { dir } = await ensureEstate(options.smoke ? 'smoke' : 'S', l => report.log(l));
+  const { dir } = await ensureEstate(options.smoke ? 'smoke' : 'S', l =>
+    report.log(l),
+  );
   const target = scannedDatabase(kind, options.smoke);
   if (!(await hasScannedDatabase(target, dir))) {
     report.log(`  no scanned ${kind} database yet: scanning the estate first`);
@@ -42,6 +48,49 @@ export async function ensureScanned(
     await scanOnce(quiet, options, kind, { rescan: false });
   }
   return target;
+}
+
+function historyMarker(target: DatabaseTarget): string {
+  return path.join(
+    dataDir(),
+    `${target.kind}-${path.basename(target.location)}.history.json`,
+  );
+}
+
+/**
+ * The database with a year of history (the storage benchmark leaves it behind;
+ * made here from the scanned database when it is missing).
+ */
+export async function ensureHistory(
+  report: Report,
+  options: BenchOptions,
+  kind: DatabaseKind,
+): Promise<DatabaseTarget> {
+  const history = historyDatabase(kind, options.smoke);
+  const { dir } = await ensureEstate(options.smoke ? 'smoke' : 'S', l =>
+    report.log(l),
+  );
+  try {
+    const m = JSON.parse(await fs.readFile(historyMarker(history), 'utf8'));
+    if (m.estateDir === dir) return history;
+  } catch {
+    // not made yet
+  }
+  const scanned = await ensureScanned(report, options, kind);
+  await copyDatabase(scanned, history);
+  const knex = connectPlugin(history);
+  try {
+    report.log(`  seeding a year of history into the ${kind} database …`);
+    await seedHistory(knex, { days: 365 });
+    if (kind === 'postgres') await knex.raw('VACUUM ANALYZE');
+  } finally {
+    await knex.destroy();
+  }
+  await fs.writeFile(
+    historyMarker(history),
+    JSON.stringify({ estateDir: dir }),
+  );
+  return history;
 }
 
 /**
@@ -72,8 +121,18 @@ export async function runStorageBench(
   const history = historyDatabase(kind, options.smoke);
   const work: DatabaseTarget =
     kind === 'sqlite'
-      ? { kind, location: path.join(dataDir(), `db-${options.smoke ? 'smoke' : 's'}-retention-sqlite`) }
-      : { kind, location: `spbench_${options.smoke ? 'smoke' : 's'}_retention_` };
+      ? {
+          kind,
+          location: path.join(
+            dataDir(),
+            `db-${options.smoke ? 'smoke' : 's'}-retention-sqlite`,
+          ),
+        }
+      : {
+          kind,
+          location: `spbench_${options.smoke ? 'smoke' : 's'}_retention_`,
+        };
+  await fs.rm(historyMarker(history), { force: true });
   await copyDatabase(scanned, history);
 
   const days = 365;
@@ -87,23 +146,37 @@ export async function runStorageBench(
     if (kind === 'postgres') await knex.raw('VACUUM ANALYZE');
     before = await databaseSize(knex, kind);
     scannedEntities = Number(
-      (await knex('entity_posture').where({ is_rollup: false }).count({ n: '*' }))[0].n,
+      (
+        await knex('entity_posture')
+          .where({ is_rollup: false })
+          .count({ n: '*' })
+      )[0].n,
     );
     postures = Number((await knex('entity_posture').count({ n: '*' }))[0].n);
     const findingRows = Number((await knex('findings').count({ n: '*' }))[0].n);
-    findingsBytesPerRow = findingRows > 0 ? (before.tables.findings ?? 0) / findingRows : 0;
+    findingsBytesPerRow =
+      findingRows > 0 ? (before.tables.findings ?? 0) / findingRows : 0;
     const seeded = await seedHistory(knex, { days });
     if (kind === 'postgres') await knex.raw('VACUUM ANALYZE');
     after = await databaseSize(knex, kind);
     report.log(
-      `  ${db}: seeded ${days} days of history for ${fmt(seeded.entities)} postures (${fmt(
-        scannedEntities,
-      )} entities, ${fmt(postures - scannedEntities)} roll-ups): ${fmt(
-        seeded.snapshots,
-      )} snapshots, ${fmt(seeded.dailyRows)} daily rows in ${(seeded.ms / 1000).toFixed(0)} s`,
+      `  ${db}: seeded ${days} days of history for ${fmt(
+        seeded.entities,
+      )} postures (${fmt(scannedEntities)} entities, ${fmt(
+        postures - scannedEntities,
+      )} roll-ups): ${fmt(seeded.snapshots)} snapshots, ${fmt(
+        seeded.dailyRows,
+      )} daily rows in ${(seeded.ms / 1000).toFixed(0)} s`,
     );
   } finally {
     await knex.destroy();
+  }
+  {
+    const { dir: estateDir } = await ensureEstate(
+      options.smoke ? 'smoke' : 'S',
+      l => report.log(l),
+    );
+    await fs.writeFile(historyMarker(history), JSON.stringify({ estateDir }));
   }
   const added = historyBytes(after) - historyBytes(before);
   const perEntityYear = added / scannedEntities / (days / 365);
@@ -118,14 +191,17 @@ export async function runStorageBench(
     value: perEntityYear / 1024,
     unit: 'KiB',
     target: { op: '<=', value: 100, text: '≤ 100 KB per entity-year' },
-    note: `${fmtBytes(added)} for ${fmt(scannedEntities)} entities; whole database grew ${fmtBytes(
-      after.total - before.total,
-    )}`,
+    note: `${fmtBytes(added)} for ${fmt(
+      scannedEntities,
+    )} entities; whole database grew ${fmtBytes(after.total - before.total)}`,
   });
 
   // Retention: the plugin's own task, run by its scheduler, on a copy.
   await copyDatabase(history, work);
-  const { dir, manifest } = await ensureEstate(options.smoke ? 'smoke' : 'S', l => report.log(l));
+  const { dir, manifest } = await ensureEstate(
+    options.smoke ? 'smoke' : 'S',
+    l => report.log(l),
+  );
   const backend = await startPostureBackend({
     database: work,
     estateDir: dir,
@@ -139,10 +215,15 @@ export async function runStorageBench(
     for (;;) {
       await new Promise(r => setTimeout(r, 1000));
       const left = Number(
-        (await knex('posture_snapshots').where('taken_at', '<', cutoff).count({ n: '*' }))[0].n,
+        (
+          await knex('posture_snapshots')
+            .where('taken_at', '<', cutoff)
+            .count({ n: '*' })
+        )[0].n,
       );
       if (left === 0) break;
-      if (Date.now() - started > 30 * 60_000) throw new Error('retention did not finish in 30 min');
+      if (Date.now() - started > 30 * 60_000)
+        throw new Error('retention did not finish in 30 min');
     }
     await backend.stop();
     const retentionSeconds = (Date.now() - started) / 1000;
@@ -154,12 +235,18 @@ export async function runStorageBench(
       await knex.raw('VACUUM');
     }
     const live = await databaseSize(knex, kind);
-    const snapshotsLeft = Number((await knex('posture_snapshots').count({ n: '*' }))[0].n);
-    const dailyLeft = Number((await knex('posture_daily').count({ n: '*' }))[0].n);
+    const snapshotsLeft = Number(
+      (await knex('posture_snapshots').count({ n: '*' }))[0].n,
+    );
+    const dailyLeft = Number(
+      (await knex('posture_daily').count({ n: '*' }))[0].n,
+    );
     report.log(
-      `  ${db}: retention took ${retentionSeconds.toFixed(0)} s; left ${fmt(snapshotsLeft)} snapshots (90 days), ${fmt(
-        dailyLeft,
-      )} daily rows; database ${fmtBytes(raw.total)} before compaction (freed pages are reused by new rows), ${fmtBytes(
+      `  ${db}: retention took ${retentionSeconds.toFixed(0)} s; left ${fmt(
+        snapshotsLeft,
+      )} snapshots (90 days), ${fmt(dailyLeft)} daily rows; database ${fmtBytes(
+        raw.total,
+      )} before compaction (freed pages are reused by new rows), ${fmtBytes(
         live.total,
       )} compacted`,
     );
@@ -172,7 +259,8 @@ export async function runStorageBench(
     // Flat once retention is reached: 90 days of snapshots + 730 days of daily rows.
     const dailyRow = (live.tables.posture_daily ?? 0) / Math.max(1, dailyLeft);
     const steady =
-      (live.tables.posture_snapshots ?? 0) + dailyRow * (dailyLeft * (730 / (days + 1)));
+      (live.tables.posture_snapshots ?? 0) +
+      dailyRow * (dailyLeft * (730 / (days + 1)));
     report.add({
       bench: 'storage',
       name: `score history per entity at steady state on ${db} (2 years of daily roll-ups + 90 days of snapshots; extrapolated per row)`,
@@ -186,13 +274,19 @@ export async function runStorageBench(
       value:
         (findingsBytesPerRow *
           (Number(
-            (await knex('findings').whereNot({ status: 'resolved' }).count({ n: '*' }))[0].n,
+            (
+              await knex('findings')
+                .whereNot({ status: 'resolved' })
+                .count({ n: '*' })
+            )[0].n,
           ) *
             (365 / 90))) /
         scannedEntities /
         1024,
       unit: 'KiB',
-      note: `${fmt(findingsBytesPerRow)} bytes per finding row (measured); an assumption, not a measurement of churn`,
+      note: `${fmt(
+        findingsBytesPerRow,
+      )} bytes per finding row (measured); an assumption, not a measurement of churn`,
     });
   } finally {
     await knex.destroy();

@@ -72,6 +72,12 @@ export interface EstateEntity {
   hygiene: number;
 }
 
+const FILE_NAMES: Record<EstateEntity['style'], string> = {
+  terraform: 'terraform.tfstate.json',
+  export: 'kubectl-export.json',
+  manifest: 'deploy.yaml',
+};
+
 const ADJECTIVES = [
   'payments',
   'ledger',
@@ -121,7 +127,9 @@ function resourceCounts(
   const kinds: Array<'Component' | 'Resource'> = [];
   const stride = terraformShare > 0 ? Math.round(1 / terraformShare) : 0;
   for (let i = 0; i < n; i++) {
-    kinds.push(stride > 0 && i % stride === stride - 1 ? 'Resource' : 'Component');
+    kinds.push(
+      stride > 0 && i % stride === stride - 1 ? 'Resource' : 'Component',
+    );
   }
   const mean = scale.resources / n;
   const counts = new Int32Array(n);
@@ -176,18 +184,11 @@ export function describeEntities(
             5,
             '0',
           )}`;
-    const style: EstateEntity['style'] =
-      kind === 'Resource'
-        ? 'terraform'
-        : rng.chance(exportShare)
-        ? 'export'
-        : 'manifest';
-    const file =
-      style === 'terraform'
-        ? 'terraform.tfstate.json'
-        : style === 'export'
-        ? 'kubectl-export.json'
-        : 'deploy.yaml';
+    let style: EstateEntity['style'] = 'terraform';
+    if (kind === 'Component') {
+      style = rng.chance(exportShare) ? 'export' : 'manifest';
+    }
+    const file = FILE_NAMES[style];
     out.push({
       index: i,
       name,
@@ -275,17 +276,16 @@ function toYaml(o: KubeObject): string {
 }
 
 function catalogEntity(e: EstateEntity, catalogFile: string): object {
-  const rel = path.posix.relative(
-    path.posix.dirname(catalogFile),
-    e.file,
-  );
+  const rel = path.posix.relative(path.posix.dirname(catalogFile), e.file);
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: e.kind,
     metadata: {
       name: e.name,
       title: e.name.replace(/-/g, ' '),
-      description: `${e.kind === 'Component' ? 'Service' : 'Infrastructure stack'} ${e.name} of ${e.team}.`,
+      description: `${
+        e.kind === 'Component' ? 'Service' : 'Infrastructure stack'
+      } ${e.name} of ${e.team}.`,
       annotations: {
         'security-posture.backstage.io/manifests': rel,
         ...(e.kind === 'Component'
@@ -307,9 +307,17 @@ function catalogEntity(e: EstateEntity, catalogFile: string): object {
 }
 
 /** The organisation: groups (with parents), domains and systems, as catalog entities. */
-export function organisationEntities(scale: EstateScale, seed: number): object[] {
+export function organisationEntities(
+  scale: EstateScale,
+  seed: number,
+): object[] {
   const { divisions, tribes, teams } = teamsOf(scale, seed);
-  const group = (name: string, type: string, parent?: string, title?: string) => ({
+  const group = (
+    name: string,
+    type: string,
+    parent?: string,
+    title?: string,
+  ) => ({
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Group',
     metadata: { name, title: title ?? name },
@@ -465,7 +473,12 @@ export async function mutateEstate(
   mutationSeed = 7,
 ): Promise<{ entities: EstateEntity[]; resources: number }> {
   const m = await readEstateManifest(dir);
-  const all = describeEntities(m.scale, m.seed, m.terraformShare, m.exportShare);
+  const all = describeEntities(
+    m.scale,
+    m.seed,
+    m.terraformShare,
+    m.exportShare,
+  );
   const rng = new Rng(`${m.seed}:mutation:${mutationSeed}`);
   const order = all.map(e => e.index);
   for (let i = order.length - 1; i > 0; i--) {
@@ -478,7 +491,11 @@ export async function mutateEstate(
   for (const index of order) {
     if (resources >= goal) break;
     const e = all[index];
-    const rendered = renderEntityFile(e, m.seed, mutationSeed * 1_000_003 + index);
+    const rendered = renderEntityFile(
+      e,
+      m.seed,
+      mutationSeed * 1_000_003 + index,
+    );
     await fs.writeFile(path.join(dir, e.file), rendered.text);
     changed.push(e);
     resources += e.resources;
@@ -493,6 +510,9 @@ export async function restoreEstate(
 ): Promise<void> {
   const m = await readEstateManifest(dir);
   for (const e of entities) {
-    await fs.writeFile(path.join(dir, e.file), renderEntityFile(e, m.seed).text);
+    await fs.writeFile(
+      path.join(dir, e.file),
+      renderEntityFile(e, m.seed).text,
+    );
   }
 }

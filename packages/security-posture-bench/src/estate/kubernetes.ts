@@ -303,12 +303,9 @@ export function buildKubernetesComponent(
   let w = 0;
   while (objects.length < spec.count) {
     const roll = rng.next();
-    const kind =
-      w === 0 || roll < 0.6
-        ? 'Deployment'
-        : roll < 0.8
-        ? 'StatefulSet'
-        : 'CronJob';
+    let kind: 'Deployment' | 'StatefulSet' | 'CronJob' = 'CronJob';
+    if (w === 0 || roll < 0.6) kind = 'Deployment';
+    else if (roll < 0.8) kind = 'StatefulSet';
     const name = w === 0 ? component : `${component}-${workerName(rng, w)}`;
     w++;
     objects.push(workload(kind, name, sa, rng, bad, meta, spec));
@@ -453,11 +450,7 @@ function workload(
       readOnlyRootFilesystem: hardened && !bad(0.3) ? true : undefined,
       runAsNonRoot: hardened ? true : undefined,
       ...(hardened ? { runAsUser: 10001 } : {}),
-      capabilities: hardened
-        ? { drop: ['ALL'] }
-        : bad(0.2)
-        ? { add: ['NET_ADMIN', 'SYS_ADMIN'] }
-        : undefined,
+      capabilities: capabilitiesOf(hardened, bad),
     },
   };
   const containers: object[] = [app];
@@ -531,7 +524,12 @@ function workload(
       },
     },
     tolerations: [
-      { key: 'workload', operator: 'Equal', value: 'general', effect: 'NoSchedule' },
+      {
+        key: 'workload',
+        operator: 'Equal',
+        value: 'general',
+        effect: 'NoSchedule',
+      },
     ],
     terminationGracePeriodSeconds: 30,
   };
@@ -591,6 +589,11 @@ function workload(
   };
 }
 
+function capabilitiesOf(hardened: boolean, bad: (p: number) => boolean) {
+  if (hardened) return { drop: ['ALL'] };
+  return bad(0.2) ? { add: ['NET_ADMIN', 'SYS_ADMIN'] } : undefined;
+}
+
 /** Adds what the API server returns: uid, resourceVersion, managedFields, status. */
 function asExported(o: KubeObject, rng: Rng, at: number): KubeObject {
   const lastApplied = JSON.stringify(o);
@@ -603,7 +606,9 @@ function asExported(o: KubeObject, rng: Rng, at: number): KubeObject {
         ? { 'deployment.kubernetes.io/revision': String(rng.int(1, 300)) }
         : {}),
     },
-    uid: `${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(12)}`,
+    uid: `${rng.hex(8)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(4)}-${rng.hex(
+      12,
+    )}`,
     resourceVersion: String(rng.int(1_000_000, 99_999_999)),
     generation: rng.int(1, 300),
     creationTimestamp: iso(at),

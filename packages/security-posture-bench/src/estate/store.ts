@@ -22,7 +22,8 @@ export const GENERATOR_VERSION = 1;
 /** Where estates and results are kept: `SP_BENCH_DATA` or a folder under the system's temp dir. */
 export function dataDir(): string {
   return (
-    process.env.SP_BENCH_DATA ?? path.join(os.tmpdir(), 'security-posture-bench')
+    process.env.SP_BENCH_DATA ??
+    path.join(os.tmpdir(), 'security-posture-bench')
   );
 }
 

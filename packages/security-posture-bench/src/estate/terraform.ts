@@ -199,9 +199,7 @@ export function buildTerraformStack(
               expected_bucket_owner: '',
               id,
               mfa: null,
-              versioning_configuration: [
-                { mfa_delete: '', status: 'Enabled' },
-              ],
+              versioning_configuration: [{ mfa_delete: '', status: 'Enabled' }],
             },
             [`aws_s3_bucket.${n}`],
           );
@@ -314,7 +312,9 @@ export function buildTerraformStack(
           port: engine === 'postgres' ? 5432 : 3306,
           publicly_accessible: bad(0.04),
           storage_encrypted: !bad(0.1),
-          username: bad(0.1) ? 'admin' : `${spec.stack.replace(/-/g, '_')}_owner`,
+          username: bad(0.1)
+            ? 'admin'
+            : `${spec.stack.replace(/-/g, '_')}_owner`,
           vpc_security_group_ids: [`sg-${rng.hex(17)}`],
           tags: tags(),
         });
@@ -603,7 +603,10 @@ export function buildTerraformStack(
     }
   }
   const root = spec.module
-    ? { resources: [], child_modules: [{ address: `module.${spec.module}`, resources: out }] }
+    ? {
+        resources: [],
+        child_modules: [{ address: `module.${spec.module}`, resources: out }],
+      }
     : { resources: out };
   return {
     state: {
