@@ -97,6 +97,23 @@ describe('SecurityPosturePage', () => {
     );
   });
 
+  it('marks entities whose results are partial or stale', async () => {
+    const board = makeLeaderboard();
+    board.entities[1] = { ...board.entities[1], status: 'stale' };
+    server.use(
+      http.get(`${BASE}/leaderboard`, () => HttpResponse.json(board)),
+    );
+    await renderWithApis(<SecurityPosturePage />);
+    const entities = (
+      await screen.findByRole('heading', { name: 'Entities' })
+    ).closest(
+      'div[class*="MuiPaper"]',
+    ) as HTMLElement;
+    const rows = within(entities).getAllByRole('row').slice(1);
+    expect(rows[0]).toHaveTextContent('partial');
+    expect(rows[1]).toHaveTextContent('stale');
+  });
+
   it('says when there are no scores yet', async () => {
     server.use(
       http.get(`${BASE}/leaderboard`, () =>
