@@ -282,6 +282,22 @@ async function main() {
     );
 
     await step(
+      'Rescan shows progress until the new result has arrived',
+      '03b-rescan.png',
+      async () => {
+        const button = page.getByRole('button', { name: 'Rescan' });
+        await button.click();
+        await page.getByRole('progressbar', { name: 'Scan progress' }).waitFor();
+        // scan requests are picked up by a scheduled task every 30 s
+        await page
+          .getByText(/^Scan finished: \d+ resources, \d+ findings\.$/)
+          .waitFor({ timeout: 3 * 60_000 });
+        await page.getByRole('button', { name: 'Rescan' }).waitFor();
+        await page.getByTestId('posture-score').waitFor();
+      },
+    );
+
+    await step(
       `the ${COMPONENT} overview card shows the score`,
       '04-overview-card.png',
       async () => {
