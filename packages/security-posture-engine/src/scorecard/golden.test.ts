@@ -4,7 +4,6 @@ import type { Resource } from '../model/resource';
 import { defaultNormalizers } from '../scan/normalizers';
 import { scanPaths, type ScanError } from '../scan/scan';
 import { createPostureEngine } from './engine';
-import type { Exemption } from './exemptions';
 
 const FIXTURE = resolve(__dirname, '__fixtures__/golden');
 const NOW = new Date('2025-06-01T00:00:00Z');
@@ -29,78 +28,47 @@ const ratios = (
 /**
  * The seed scorecard (DESIGN §2), reproduced from real resources — a Terraform
  * state and Kubernetes manifests read by the real scanner and normalisers — with
- * the built-in checks and the default configuration. Only egress filtering and
- * data classification fail.
- *
- * The fixture's administrator (a human IAM user with MFA, which is what gives
- * `mfa_enabled_all_admins` its evidence) holds AdministratorAccess, which the
- * built-in `aws-iam-wildcard-admin-policy` flags on every principal. An
- * entity's MFA-protected administrator therefore always fails
- * `no_overprivileged_roles` as well; the fixture records that as an accepted
- * risk with an exemption, so the seed figures are the exemption-adjusted score
- * and the raw score is 8 points (that control) lower.
+ * the built-in checks, the default configuration and no exemption. Only egress
+ * filtering and data classification fail.
  */
 describe('golden scorecard', () => {
-  const breakGlass: Exemption = {
-    check: 'aws-iam-wildcard-admin-policy',
-    resource: 'alice-admin',
-    reason: 'Break-glass administrator, a human user protected by MFA',
-    approver: 'security@example.com',
-    ticket: 'SEC-1',
-    expires: '2099-12-31',
-  };
-
   it('reproduces 31/31, 26/32, 26/33, 31/31 = 114/127 (89.8%)', async () => {
     const { resources, errors } = await scanFixture();
     expect(errors).toEqual([]);
     const engine = createPostureEngine({ checks: BUILTIN_CHECKS });
-    const { score, findings } = engine.assess(resources, {
-      now: NOW,
-      exemptions: [breakGlass],
-    });
+    const { score, findings } = engine.assess(resources, { now: NOW });
 
-    expect(ratios(score.adjustedCategories)).toEqual({
+    expect(ratios(score.categories)).toEqual({
       identity_and_access: '31/31',
       network: '26/32',
       data: '26/33',
       compute: '31/31',
     });
-    expect(score.adjustedScore).toEqual({
-      earned: 114,
-      possible: 127,
-      percent: 89.8,
-    });
+    expect(score.score).toEqual({ earned: 114, possible: 127, percent: 89.8 });
+    // Nothing is exempted, so the adjusted score is the raw one.
+    expect(score.adjustedScore).toEqual(score.score);
+    expect(findings.filter(f => f.status === 'exempted')).toEqual([]);
     expect(score.coverage).toBe(1);
     // every control had evidence; exactly the two seed controls fail
     expect(score.controls.every(c => c.passed > 0 || c.failed > 0)).toBe(true);
     expect(
-      score.controls.filter(c => c.adjustedStatus === 'fail').map(c => c.id),
+      score.controls.filter(c => c.status === 'fail').map(c => c.id),
     ).toEqual(['egress_filtered', 'sensitive_data_classified']);
+    // The administrator (a human IAM user with AdministratorAccess and MFA) is
+    // the evidence of mfa_enabled_all_admins.
     expect(
       score.controls.find(c => c.id === 'mfa_enabled_all_admins'),
     ).toMatchObject({ status: 'pass', passed: 1 });
-
-    // The raw score differs by the exempted control only.
-    expect(ratios(score.categories)).toEqual({
-      identity_and_access: '23/31',
-      network: '26/32',
-      data: '26/33',
-      compute: '31/31',
-    });
-    expect(
-      findings
-        .filter(f => f.status === 'exempted')
-        .map(f => [f.checkId, f.resource.name]),
-    ).toEqual([['aws-iam-wildcard-admin-policy', 'alice-admin']]);
+    expect(score.pointsToGain.map(p => [p.control, p.points])).toEqual([
+      ['sensitive_data_classified', 7],
+      ['egress_filtered', 6],
+    ]);
   });
 
   it('finds exactly the egress and classification gaps of the fixture', async () => {
     const { resources } = await scanFixture();
     const engine = createPostureEngine({ checks: BUILTIN_CHECKS });
-    const { findings } = engine.assess(resources, {
-      now: NOW,
-      exemptions: [breakGlass],
-    });
+    const { findings } = engine.assess(resources, { now: NOW });
     const failing = findings.filter(f => f.status === 'fail');
     expect(new Set(failing.map(f => f.control))).toEqual(
       new Set(['egress_filtered', 'sensitive_data_classified']),

@@ -70,6 +70,7 @@ function managedPolicy(
 function principalAdminEvidence(
   a: IamPrincipalAttributes,
   ctx: EvaluationContext,
+  includeAdministratorAccess = true,
 ): readonly Evidence[] {
   let out: Evidence[] | undefined;
   for (const p of a.inlinePolicies) {
@@ -82,7 +83,9 @@ function principalAdminEvidence(
   }
   for (const ref of a.managedPolicies) {
     if (ref.administratorAccess) {
-      (out ??= []).push(originEvidence(ref.origin, undefined, ref.arn));
+      if (includeAdministratorAccess) {
+        (out ??= []).push(originEvidence(ref.origin, undefined, ref.arn));
+      }
       continue;
     }
     const policy = managedPolicy(ref, ctx);
@@ -139,7 +142,7 @@ export const iamWildcardAdmin = defineAwsCheck<
   id: 'aws-iam-wildcard-admin-policy',
   title: 'IAM policies do not grant * on *',
   description:
-    'An Allow statement with Action "*" (or NotAction) on Resource "*" grants full administrative access. Flagged on customer managed policies, on inline policies of roles, users and groups, and on principals that have such a policy or AdministratorAccess attached.',
+    'An Allow statement with Action "*" (or NotAction) on Resource "*" grants full administrative access. Flagged on customer managed policies (as CIS AWS 1.16 and Security Hub IAM.1 audit them), on inline policies of roles, users and groups, on principals with such a policy attached, and on roles with the AWS managed AdministratorAccess policy. Human administrators (users and groups with AdministratorAccess) are expected to exist: they are held to MFA by aws-iam-admin-user-without-mfa instead.',
   severity: 'critical',
   control: 'no_overprivileged_roles',
   appliesTo: [
@@ -171,7 +174,11 @@ export const iamWildcardAdmin = defineAwsCheck<
     }
     const a = resource.attributes as IamPrincipalAttributes;
     if (!quickAdmin(a)) return PASS;
-    const evidence = principalAdminEvidence(a, ctx);
+    const evidence = principalAdminEvidence(
+      a,
+      ctx,
+      resource.type === 'aws.iam.role',
+    );
     if (evidence.length === 0) return PASS;
     return fail(
       `${PRINCIPAL_LABEL[resource.type] ?? 'Principal'} ${
