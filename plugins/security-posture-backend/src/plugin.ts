@@ -2,6 +2,9 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { securityPosturePermissions } from '@internal/backstage-plugin-security-posture-common';
@@ -22,6 +25,7 @@ import { readSecurityPostureConfig } from './config';
 import { SecurityPostureStore } from './database/SecurityPostureStore';
 import { ALL_CANONICAL_TYPES, engineNormalizers } from './engineAdapter';
 import { ManifestsResourceProvider } from './providers/manifests/ManifestsProvider';
+import { setupResponseFeatures } from './response/setup';
 import { RetentionTask } from './scan/RetentionTask';
 import { Scanner } from './scan/Scanner';
 import { ScanService } from './scan/ScanService';
@@ -69,7 +73,11 @@ export const securityPosturePlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        discovery: coreServices.discovery,
         catalog: catalogServiceRef,
+        notifications: notificationService,
+        events: eventsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         rootConfig,
@@ -83,7 +91,11 @@ export const securityPosturePlugin = createBackendPlugin({
         permissions,
         permissionsRegistry,
         auditor,
+        discovery,
         catalog,
+        notifications,
+        events,
+        actionsRegistry,
       }) {
         const config = readSecurityPostureConfig(rootConfig);
         const store = await SecurityPostureStore.create({
@@ -130,6 +142,27 @@ export const securityPosturePlugin = createBackendPlugin({
         });
         await checks.load();
 
+        // Regression alerts, response metrics, targets, exemption debt, fix
+        // templates and actions (src/response, src/actions).
+        const response = await setupResponseFeatures({
+          rootConfig,
+          database,
+          store,
+          catalog,
+          auth,
+          httpAuth,
+          discovery,
+          permissions,
+          scheduler,
+          logger,
+          notifications,
+          events,
+          actionsRegistry,
+          exemptionFiles: config.exemptions.files,
+          scanKinds: config.scan.entityKinds,
+          teamTypes: config.leaderboard.groupTypes,
+        });
+
         const scanner = new Scanner({
           store,
           catalog: new CatalogReader({
@@ -144,6 +177,7 @@ export const securityPosturePlugin = createBackendPlugin({
           auditor,
           config: config.scan,
           exemptionFiles: config.exemptions.files,
+          onEntityScanned: response.onEntityScanned,
         });
         const scans = new ScanService({
           scheduler,
@@ -172,8 +206,11 @@ export const securityPosturePlugin = createBackendPlugin({
             scanKinds: config.scan.entityKinds,
             staleAfterMs: config.scan.staleAfterMs,
             leaderboardGroupTypes: config.leaderboard.groupTypes,
+            decorations: response.decorations,
           }),
         );
+        httpRouter.use(response.router);
+        await response.start();
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         logger.info(
           `Security Posture backend started with providers: ${

@@ -73,6 +73,11 @@ export interface EntityPosture {
   resourceCount: number;
   modelVersion: string | null;
   trend: ScoreTrend;
+  /**
+   * The posture target that applies to the entity (`securityPosture.targets`),
+   * and whether it is met; absent when no target matches.
+   */
+  target?: PostureTargetStatus;
 }
 
 /** Lifecycle status of a finding. @public */
@@ -108,6 +113,8 @@ export interface Finding {
   lastSeen: string;
   resolvedAt: string | null;
   exemption?: Exemption;
+  /** A Software Template that fixes it, when one is configured for the check. */
+  fix?: FindingFixTemplate;
 }
 
 /** A page of a list; pass `nextCursor` as `cursor` for the next page. @public */
@@ -136,6 +143,8 @@ export interface EntityScoreSummary {
   status: PostureStatus;
   counts: SeverityCounts;
   trend: ScoreTrend;
+  /** The posture target that applies, when one matches. */
+  target?: PostureTargetStatus;
 }
 
 /** `GET /teams/:namespace/:name` @public */
@@ -155,6 +164,8 @@ export interface TeamPosture {
   worstFindings: Finding[];
   /** Ownership coverage of the team, when known. */
   ownership?: { owned: number; total: number };
+  /** Posture targets over the team's entities (and the team itself). */
+  target?: TeamTargetSummary;
 }
 
 /** `GET /leaderboard` @public */
@@ -167,6 +178,8 @@ export interface LeaderboardEntry {
   trend: ScoreTrend;
   entityCount: number;
   counts: SeverityCounts;
+  /** Posture targets over the team's entities (counts only). */
+  target?: TeamTargetSummary;
 }
 
 /** @public */
@@ -222,4 +235,207 @@ export interface ScanRunInfo {
     errors: number;
   };
   errors: string[];
+}
+
+// ------------------------------------------------ response and governance
+
+/**
+ * How an entity (or a roll-up) compares with the posture target that applies to
+ * it. Targets are configured under `securityPosture.targets`, keyed on catalog
+ * metadata (`spec.lifecycle: production` ⇒ at least 90 % and no critical
+ * failure). @public
+ */
+export interface PostureTargetStatus {
+  /** Name of the target (its `name`, or one made from its match). */
+  name: string;
+  /** Least score, in percent, when the target sets one. */
+  minPercent?: number;
+  /** Whether an open critical finding misses the target. */
+  noCritical: boolean;
+  /** The score the target is measured on: exemption-adjusted (default) or raw. */
+  basis: 'adjusted' | 'raw';
+  met: boolean;
+  /** Why the target is missed; empty when it is met. */
+  reasons: string[];
+  /**
+   * Failing controls, most points first, whose fixing would lift the score to
+   * `minPercent`; empty when the score is already high enough.
+   */
+  pointsToGain: PointsToGain[];
+  /** Open critical findings (they miss a `noCritical` target). */
+  criticalFindings: number;
+}
+
+/** Posture targets over a team's entities. @public */
+export interface TeamTargetSummary {
+  /** Entities a target applies to. */
+  evaluated: number;
+  /** Entities that miss their target. */
+  missed: number;
+  /** Refs of the entities that miss their target (those the caller may read). */
+  missedEntities?: string[];
+  /** The group's own target, when one matches the group. */
+  own?: PostureTargetStatus;
+  /** True when the team or one of its entities misses its target. */
+  outOfTarget: boolean;
+}
+
+/** A Software Template that fixes a finding, with the form prefilled. @public */
+export interface FindingFixTemplate {
+  /** `template:<namespace>/<name>` */
+  templateRef: string;
+  /** Label of the action, e.g. "Harden with the secure service template". */
+  title: string;
+  /** Values prefilled in the template's form. */
+  formData: Record<string, unknown>;
+  /** App-relative link to the scaffolder with the form prefilled. */
+  url: string;
+}
+
+/** Summary of durations (time to remediate). @public */
+export interface DurationStats {
+  /** Findings measured. */
+  count: number;
+  /** Median, in hours; null without data. */
+  medianHours: number | null;
+  /** 90th percentile, in hours; null without data. */
+  p90Hours: number | null;
+}
+
+/** Time to remediate (first seen → resolved), overall and per severity. @public */
+export interface RemediationStats extends DurationStats {
+  bySeverity: Record<Severity, DurationStats>;
+}
+
+/** Age buckets of open findings. @public */
+export type FindingAgeBucketId = 'lt7d' | 'd7to30' | 'd30to90' | 'gt90d';
+
+/** Open findings of one age bucket, by severity. @public */
+export interface FindingAgeBucket {
+  id: FindingAgeBucketId;
+  label: string;
+  /** Lower bound in days (inclusive). */
+  minDays: number;
+  /** Upper bound in days (exclusive); null for the last bucket. */
+  maxDays: number | null;
+  counts: SeverityCounts;
+  total: number;
+}
+
+/** Open findings by how long they have been open. @public */
+export interface OpenFindingsByAge {
+  buckets: FindingAgeBucket[];
+  total: number;
+}
+
+/** A finding named in a posture change. @public */
+export interface ChangedFinding {
+  id?: string;
+  checkId: string;
+  title: string;
+  severity: Severity;
+  /** `Kind namespace/name` of the resource. */
+  resource: string;
+}
+
+/** Why a posture change is a regression. @public */
+export type RegressionReason = 'score-drop' | 'new-critical';
+
+/**
+ * What a scan changed for an entity: new failing findings, fixed ones and the
+ * score change; a regression when the score dropped by at least the configured
+ * points or a new critical finding appeared. @public
+ */
+export interface PostureChange {
+  id: string;
+  entityRef: string;
+  scanId: string;
+  at: string;
+  /** Raw score before and after, in percent. */
+  previousPercent: number | null;
+  currentPercent: number | null;
+  /** Exemption-adjusted score before and after, in percent. */
+  previousAdjustedPercent: number | null;
+  currentAdjustedPercent: number | null;
+  /** The scoring model changed in this scan (a score change may be the rules', not the posture's). */
+  modelChanged: boolean;
+  /** New failing findings (at most 50 listed). */
+  opened: ChangedFinding[];
+  openedCount: number;
+  /** Findings fixed by the scan (at most 50 listed). */
+  resolved: ChangedFinding[];
+  resolvedCount: number;
+  regression: boolean;
+  reasons: RegressionReason[];
+  /**
+   * What happened to the owners' notification: `sent`, `failed`, `opted-out`
+   * (team settings), `no-owner`, `already-notified`; null when it is not a regression.
+   */
+  notification: string | null;
+}
+
+/** `GET /teams/:namespace/:name/response` @public */
+export interface TeamResponse {
+  entityRef: string;
+  title?: string;
+  window: { from: string; to: string; days: number };
+  /** Time to remediate findings resolved in the window. */
+  timeToRemediate: RemediationStats;
+  /** Findings open now, by age. */
+  openByAge: OpenFindingsByAge;
+  /** Regressions of the team's entities in the window, newest first (at most 50). */
+  regressions: PostureChange[];
+}
+
+/** A team's row of the response report. @public */
+export interface TeamResponseRow {
+  entityRef: string;
+  title?: string;
+  timeToRemediate: RemediationStats;
+  openByAge: OpenFindingsByAge;
+  regressions: number;
+}
+
+/** `GET /response` @public */
+export interface ResponseReport {
+  window: { from: string; to: string; days: number };
+  /** Over every entity the caller may read. */
+  timeToRemediate: RemediationStats;
+  openByAge: OpenFindingsByAge;
+  /** Teams with findings, slowest median first. */
+  teams: TeamResponseRow[];
+  /** The latest regressions the caller may read (at most 20). */
+  regressions: PostureChange[];
+}
+
+/** State of a declared exemption. @public */
+export type ExemptionState = 'active' | 'expiring' | 'expired';
+
+/** A declared exemption with its state, and the entities it covers. @public */
+export interface ExemptionDebtItem extends Exemption {
+  state: ExemptionState;
+  /** Whole days until it expires; negative once it has expired. */
+  daysLeft: number;
+  /** Entities it applies to (within the scope asked for, those the caller may read; at most 100 listed). */
+  entityRefs: string[];
+  /** How many entities it applies to. */
+  entityCount: number;
+}
+
+/** `GET /teams/:namespace/:name/exemptions`, `GET /exemptions` @public */
+export interface ExemptionDebt {
+  /** The team, for a team's debt. */
+  entityRef?: string;
+  generatedAt: string;
+  /** Exemptions expiring within this many days count as `expiring`. */
+  expiringWithinDays: number;
+  counts: Record<ExemptionState, number>;
+  /** Expired first, then the soonest to expire. */
+  items: ExemptionDebtItem[];
+  /** Per team (for the whole estate). */
+  teams?: Array<{
+    entityRef: string;
+    title?: string;
+    counts: Record<ExemptionState, number>;
+  }>;
 }

@@ -8,3 +8,4 @@ export * from './types';
 export * from './score';
 export * from './api';
 export * from './permissions';
+export * from './fixTemplates';

@@ -61,6 +61,10 @@ export interface EntityScanEvent {
   /** The posture before this scan; undefined on the first scan. */
   previous?: { percent: number | null; adjustedPercent: number | null };
   current: { percent: number | null; adjustedPercent: number | null };
+  /** Scoring model of the previous and of the current result. */
+  modelVersions?: { previous: string | null; current: string | null };
+  /** When the scan assessed the entity. */
+  at?: Date;
   /** Failing findings that are new, or came back after being resolved. */
   opened: FindingWrite[];
   /** Number of findings resolved by this scan. */
@@ -784,6 +788,11 @@ export class Scanner {
             percent: posture.percent,
             adjustedPercent: posture.adjustedPercent,
           },
+          modelVersions: {
+            previous: existing?.modelVersion ?? null,
+            current: posture.modelVersion,
+          },
+          at: ctx.at,
           opened: outcome.opened,
           resolved: outcome.resolved,
         });

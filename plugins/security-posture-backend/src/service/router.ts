@@ -11,6 +11,7 @@ import {
   summarize,
   type CheckCatalogue as CheckCatalogueResponse,
   type EntityScoreSummary,
+  type Finding,
   type Leaderboard,
   type LeaderboardEntry,
   type OwnershipReport,
@@ -30,6 +31,7 @@ import {
 } from '../checks/CheckCatalogue';
 import type { SecurityPostureStore } from '../database/SecurityPostureStore';
 import type { PostureWithEntity, StoredCatalogEntity } from '../database/types';
+import type { PostureDecorations } from '../response/decorations';
 import { toDate } from '../database/util';
 import { Hierarchy } from '../scan/rollups';
 import type { ScanService } from '../scan/ScanService';
@@ -76,6 +78,8 @@ export interface RouterOptions {
   staleAfterMs: number;
   /** Group `spec.type`s ranked on the leaderboard; all when empty. */
   leaderboardGroupTypes: readonly string[];
+  /** Additions to answers: posture targets, fix templates (src/response). */
+  decorations?: PostureDecorations;
   /** For tests. */
   now?: () => Date;
 }
@@ -94,6 +98,12 @@ export async function createRouter(
   const now = options.now ?? (() => new Date());
   const knownKinds = new Set<string>([...options.scanKinds, ...ROLLUP_KINDS]);
   const hierarchy = hierarchyCache(store);
+  const decorate = options.decorations;
+  const withFix = (f: Finding) => (decorate ? decorate.finding(f) : f);
+  const summaryOf = (p: PostureWithEntity, t: Date) => {
+    const summary = toSummary(p, t, options.staleAfterMs);
+    return decorate ? decorate.summary(summary, p) : summary;
+  };
 
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
@@ -139,7 +149,8 @@ export async function createRouter(
     const { ref, entity, title } = await resolveEntity(req, credentials);
     const posture = await store.getPosture(ref);
     if (posture) {
-      res.json(toEntityPosture(posture, now(), options.staleAfterMs));
+      const body = toEntityPosture(posture, now(), options.staleAfterMs);
+      res.json(decorate ? decorate.entity(body, posture) : body);
       return;
     }
     const kind = kindOfRef(ref);
@@ -193,7 +204,7 @@ export async function createRouter(
       cursor: cursor ? { rank: cursor.r, id: cursor.i } : undefined,
     });
     const body: Page<ReturnType<typeof toFinding>> = {
-      items: page.items.map(f => toFinding(f, ref)),
+      items: page.items.map(f => withFix(toFinding(f, ref))),
       nextCursor: page.next
         ? encodeCursor({ r: page.next.rank, i: page.next.id })
         : null,
@@ -251,7 +262,7 @@ export async function createRouter(
       .filter(r => readable.has(r))
       .map(r => {
         const p = byRef.get(r);
-        if (p) return toSummary(p, t, options.staleAfterMs);
+        if (p) return summaryOf(p, t);
         const e = h.get(r);
         return e ? emptySummary(e) : undefined;
       })
@@ -265,9 +276,7 @@ export async function createRouter(
       .filter(r => readable.has(r))
       .map(r => {
         const p = subByRef.get(r);
-        return p
-          ? toSummary(p, t, options.staleAfterMs)
-          : emptySummary(h.get(r)!);
+        return p ? summaryOf(p, t) : emptySummary(h.get(r)!);
       })
       .sort(worstFirst);
     const scannedIds = postures.filter(p => !p.isRollup).map(p => p.entity.id);
@@ -297,10 +306,10 @@ export async function createRouter(
       },
       entities,
       subTeams,
-      worstFindings: worst.map(f => toFinding(f, f.entityRef)),
+      worstFindings: worst.map(f => withFix(toFinding(f, f.entityRef))),
       ownership: { owned: ownedResources, total: ownedResources + unowned },
     };
-    res.json(body);
+    res.json(decorate ? decorate.team(body, rollup) : body);
   });
 
   router.get('/leaderboard', async (req, res) => {
@@ -355,13 +364,13 @@ export async function createRouter(
       );
       for (const p of page) {
         if (readable.has(p.entity.ref) && entities.length < query.limit) {
-          entities.push(toSummary(p, t, options.staleAfterMs));
+          entities.push(summaryOf(p, t));
         }
       }
       if (page.length < pageSize) break;
     }
     const body: Leaderboard = { teams, entities, generatedAt: t.toISOString() };
-    res.json(body);
+    res.json(decorate ? await decorate.leaderboard(body) : body);
   });
 
   router.get('/ownership', async (req, res) => {
