@@ -24,7 +24,7 @@ export function runChild(
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--expose-gc', '--max-old-space-size=6144', benchBin(), ...args],
+      ['--expose-gc', benchBin(), ...args],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
         env: { ...process.env, SP_BENCH_CHILD: '1' },

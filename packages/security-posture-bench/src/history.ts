@@ -23,14 +23,24 @@ function round1(x: number): number {
 /**
  * Writes `days` days of score history before today for every entity and roll-up
  * that has a posture, in the rows the plugin's store writes on every scan
- * (`posture_snapshots`: one per day as the 24 h heartbeat, plus one more on the
- * days the score changed; `posture_daily`: one per day), starting from the row
+ * (`posture_snapshots`: one when the score changed and whenever the heartbeat —
+ * 24 h by default — is due; `posture_daily`: one per day), starting from the row
  * the real scan wrote and walking the score back in time with a seeded random
  * drift. Scans are taken to run every 6 hours.
  */
 export async function seedHistory(
   db: Knex,
-  options: { days: number; seed?: number; now?: Date; changeRate?: number },
+  options: {
+    days: number;
+    seed?: number;
+    now?: Date;
+    /** Share of days on which the score changes (0.1). */
+    changeRate?: number;
+    /** `securityPosture.scan.snapshotHeartbeat` in days (the default config: 1). */
+    heartbeatDays?: number;
+    /** Only the first `limit` postures (a sample). */
+    limit?: number;
+  },
 ): Promise<SeededHistory> {
   const started = Date.now();
   const now = options.now ?? new Date();
@@ -75,34 +85,52 @@ export async function seedHistory(
     now.getUTCMonth(),
     now.getUTCDate(),
   );
-  for (const row of latest) {
+  const heartbeat = options.heartbeatDays ?? 1;
+  const rows = options.limit ? latest.slice(0, options.limit) : latest;
+  for (const row of rows) {
     const possible = Number(row.possible);
+    // The score of each past day, walking back from today's: it changes on some days.
+    const series: Array<{
+      earned: number;
+      adjusted: number;
+      changed: boolean;
+    }> = [];
     let earned = Number(row.earned);
     let adjusted = Number(row.adjusted_earned);
     for (let d = 1; d <= options.days; d++) {
-      // Walk back in time: the score changes on some days.
       const changed = rng.chance(changeRate);
+      series.push({ earned, adjusted, changed });
       if (changed && possible > 0) {
         const step = rng.pick([-9, -7, -6, 6, 7, 8, 9, 10]);
-        earned = Math.min(possible, Math.max(0, earned + step));
-        adjusted = Math.max(earned, Math.min(possible, adjusted + step));
+        earned = Math.min(possible, Math.max(0, earned - step));
+        adjusted = Math.max(earned, Math.min(possible, adjusted - step));
       }
-      const percent = possible > 0 ? round1((earned / possible) * 100) : null;
+    }
+    // Forward in time, as the store writes: a snapshot when the score changed (at
+    // the scan that saw it) and whenever the heartbeat is due; a daily row every day.
+    let lastSnapshotDay = Number.POSITIVE_INFINITY;
+    for (let d = options.days; d >= 1; d--) {
+      const point = series[d - 1];
+      const percent =
+        possible > 0 ? round1((point.earned / possible) * 100) : null;
       const adjustedPercent =
-        possible > 0 ? round1((adjusted / possible) * 100) : null;
+        possible > 0 ? round1((point.adjusted / possible) * 100) : null;
       const dayStart = today - d * DAY_MS;
-      const slots = changed ? [0, rng.int(1, 3)] : [0];
+      const slots: number[] = [];
+      if (lastSnapshotDay - d >= heartbeat) slots.push(0);
+      if (point.changed) slots.push(rng.int(1, 3));
       for (const slot of slots) {
         snapshots++;
+        lastSnapshotDay = d;
         snapshotBatch.push({
           entity_id: row.entity_id,
           scan_id: scanIds[d - 1][slot],
           taken_at: new Date(dayStart + slot * 6 * 3_600_000 + 600_000),
           status: 'ok',
-          earned: slot === 0 && changed ? earned + 1 : earned,
+          earned: point.earned,
           possible,
           percent,
-          adjusted_earned: adjusted,
+          adjusted_earned: point.adjusted,
           adjusted_percent: adjustedPercent,
           categories_json: row.categories_json,
           model_version: row.model_version,
@@ -112,7 +140,7 @@ export async function seedHistory(
       dailyBatch.push({
         entity_id: row.entity_id,
         day: dayOf(new Date(dayStart)),
-        earned,
+        earned: point.earned,
         possible,
         percent,
         adjusted_percent: adjustedPercent,
@@ -127,7 +155,7 @@ export async function seedHistory(
   }
   await flush(true);
   return {
-    entities: latest.length,
+    entities: rows.length,
     days: options.days,
     snapshots,
     dailyRows,

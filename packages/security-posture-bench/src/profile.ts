@@ -52,7 +52,12 @@ export async function summarizeProfile(
     const n = byId.get(id);
     if (!n) continue;
     const { functionName, url, lineNumber } = n.callFrame;
-    const mod = moduleOf(url);
+    const special = ['(idle)', '(garbage collector)', '(program)', '(root)'];
+    const mod = special.includes(functionName)
+      ? `${
+          functionName === '(idle)' ? '(idle: waiting for I/O)' : functionName
+        }`
+      : moduleOf(url);
     byModule.set(mod, (byModule.get(mod) ?? 0) + us);
     const name = `${functionName || '(anonymous)'} ${mod}${
       url ? `:${lineNumber + 1}` : ''

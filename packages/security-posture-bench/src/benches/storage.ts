@@ -196,6 +196,51 @@ export async function runStorageBench(
     )} entities; whole database grew ${fmtBytes(after.total - before.total)}`,
   });
 
+  // The same year with `snapshotHeartbeat: { days: 7 }` (proposed): posture_daily
+  // already gives one point a day, so snapshots are written on changes and weekly.
+  // Measured on a sample of the postures, per posture, scaled like the figure above.
+  {
+    const variant: DatabaseTarget =
+      kind === 'sqlite'
+        ? {
+            kind,
+            location: path.join(
+              dataDir(),
+              `db-${options.smoke ? 'smoke' : 's'}-variant-sqlite`,
+            ),
+          }
+        : {
+            kind,
+            location: `spbench_${options.smoke ? 'smoke' : 's'}_variant_`,
+          };
+    await copyDatabase(scanned, variant);
+    const v = connectPlugin(variant);
+    try {
+      if (kind === 'postgres') await v.raw('VACUUM ANALYZE');
+      const b = await databaseSize(v, kind);
+      const limit = options.smoke ? postures : Math.ceil(postures / 5);
+      const seeded = await seedHistory(v, { days, heartbeatDays: 7, limit });
+      if (kind === 'postgres') await v.raw('VACUUM ANALYZE');
+      const a = await databaseSize(v, kind);
+      const perPosture = (historyBytes(a) - historyBytes(b)) / seeded.entities;
+      report.add({
+        bench: 'storage',
+        name: `score history per entity-year on ${db} with snapshotHeartbeat 7 days (proposed)`,
+        value: (perPosture * postures) / scannedEntities / 1024,
+        unit: 'KiB',
+        target: { op: '<=', value: 100, text: '≤ 100 KB per entity-year' },
+        note: `${fmt(seeded.snapshots / seeded.entities)} snapshots and ${fmt(
+          seeded.dailyRows / seeded.entities,
+        )} daily rows per posture-year, sample of ${fmt(
+          seeded.entities,
+        )} postures`,
+      });
+    } finally {
+      await v.destroy();
+      await dropDatabase(variant);
+    }
+  }
+
   // Retention: the plugin's own task, run by its scheduler, on a copy.
   await copyDatabase(history, work);
   const { dir, manifest } = await ensureEstate(
