@@ -90,6 +90,114 @@ export interface Config {
        * entity (or none: every entity).
        */
       files?: string[];
+      /** Exemption debt: expiring exemptions and the notice their teams get. */
+      expiry?: {
+        /**
+         * Exemptions that expire within this are `expiring` (API, UI), and the
+         * teams owning the entities they cover are notified once. Default 14 days.
+         */
+        leadTime?: HumanDuration;
+        /** Send the notice (teams can still opt out under `alerts.teams`). Default true. */
+        notify?: boolean;
+        /** When the notice task runs. Default hourly, 2 minutes after start-up, scope global. */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
+    };
+    /**
+     * Regression alerts. After every scan, what changed for each re-assessed
+     * entity is recorded (new failing findings, fixed ones, score change). A
+     * regression — the score dropping by at least `scoreDrop` points, or a new
+     * critical finding — sends the owning group a Backstage notification (through
+     * the notifications backend) linking to the entity's Security Posture tab,
+     * never twice for the same finding; the same changes are published on the
+     * events service, topic `security-posture` (`posture.changed`,
+     * `posture.regression`, `exemption.expiring`).
+     */
+    alerts?: {
+      /** Send notifications at all. Default true. */
+      enabled?: boolean;
+      /** Percentage points the score must drop by in one scan. Default 5. */
+      scoreDrop?: number;
+      /** Alert on any new critical finding, whatever the score does. Default true. */
+      newCritical?: boolean;
+      /**
+       * Alert on an entity's first scan too. Default false: the first result is
+       * the baseline.
+       */
+      onFirstScan?: boolean;
+      /** The score a drop is measured on. Default `adjusted` (with exemptions). */
+      score?: 'adjusted' | 'raw';
+      /**
+       * Per-team settings. A team's entry applies to its sub-teams unless they
+       * have their own (the nearest wins, field by field).
+       */
+      teams?: Array<{
+        /** Group reference, e.g. `group:default/payments` (kind and namespace default to group and default). */
+        team: string;
+        /** false: the team gets no security posture notifications (opt-out). */
+        enabled?: boolean;
+        /** The team's own score-drop threshold, in points. */
+        scoreDrop?: number;
+        /** Whether a new critical finding alone alerts the team. */
+        newCritical?: boolean;
+        /** Whether the team is told before its exemptions expire. */
+        exemptionExpiry?: boolean;
+      }>;
+    };
+    /** Response metrics. */
+    response?: {
+      /** Default window of the time-to-remediate figures, in days (the API takes `windowDays`). Default 90. */
+      windowDays?: number;
+      /** Posture changes (and regressions) are kept this many days. Default 365. */
+      changesRetentionDays?: number;
+    };
+    /**
+     * Posture targets, in order: an entity (or team roll-up) gets the first
+     * target whose `match` it meets. Entities and teams that miss their target
+     * are flagged in the API and the UI, with the points to gain that would meet
+     * it.
+     */
+    targets?: Array<{
+      /** Shown in the UI; default made from the match. */
+      name?: string;
+      /**
+       * Catalog fields and the values that select entities; every field must
+       * match one of its values (case-insensitive). Fields: `kind`,
+       * `metadata.namespace`, `metadata.name`, `spec.type`, `spec.lifecycle`,
+       * `spec.owner`, `spec.system`. Example: `{ spec.lifecycle: production }`.
+       */
+      match?: { [field: string]: string | string[] };
+      /** Least score in percent. */
+      minPercent?: number;
+      /** No open critical finding allowed. Default false. */
+      noCritical?: boolean;
+      /** Which score `minPercent` applies to. Default `adjusted` (with exemptions). */
+      score?: 'adjusted' | 'raw';
+    }>;
+    /**
+     * "Fix with template": Software Templates that fix the findings of a check,
+     * opened in the scaffolder with the form prefilled from the finding.
+     */
+    fixTemplates?: {
+      /** Where the app mounts the scaffolder. Default `/create`. */
+      scaffolderPath?: string;
+      templates?: Array<{
+        /** Check id, or a glob over check ids (`k8s-privileged-*`). */
+        check: string;
+        /** Template reference, `template:<namespace>/<name>`. */
+        template: string;
+        /** Label of the action. Default "Fix with template". */
+        title?: string;
+        /**
+         * The form's values. Strings may contain `{{ entity.ref }}`,
+         * `{{ entity.kind }}`, `{{ entity.namespace }}`, `{{ entity.name }}`,
+         * `{{ resource.<field> }}` (name, namespace, kind, type, uid, address,
+         * source) and `{{ finding.<field> }}` (checkId, title, severity,
+         * category, control); a value that is a single placeholder keeps its
+         * type, one without a value is left out.
+         */
+        formData?: { [field: string]: any };
+      }>;
     };
     /**
      * Scoring: control weights and modes, enabled checks, severity and remediation

@@ -66,6 +66,10 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
+// events plugin: the event bus the catalog, signals and security posture
+// (topic security-posture) publish and subscribe through
+backend.add(import('@backstage/plugin-events-backend'));
+
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
