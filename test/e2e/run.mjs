@@ -251,7 +251,7 @@ async function main() {
 
     await step(
       'a remediation link leads to its guide',
-      '03-remediation-guide.png',
+      '03-remediation-link.png',
       async () => {
         assert(
           findings.items.length > 0,
@@ -275,7 +275,7 @@ async function main() {
           `the link opened ${popup.url()}, expected ${href}`,
         );
         await popup.screenshot({
-          path: path.join(OUT, '03-remediation-guide.png'),
+          path: path.join(OUT, '03-remediation-guide-opened.png'),
         });
         await popup.close();
       },
@@ -287,7 +287,9 @@ async function main() {
       async () => {
         const button = page.getByRole('button', { name: 'Rescan' });
         await button.click();
-        await page.getByRole('progressbar', { name: 'Scan progress' }).waitFor();
+        await page
+          .getByRole('progressbar', { name: 'Scan progress' })
+          .waitFor();
         // scan requests are picked up by a scheduled task every 30 s
         await page
           .getByText(/^Scan finished: \d+ resources, \d+ findings\.$/)
