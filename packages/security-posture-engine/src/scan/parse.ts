@@ -282,6 +282,37 @@ function* carefulYamlDocuments(
   yield* stream.flush();
 }
 
+/**
+ * Checks YAML text on its concrete syntax tree (built without recursion) before
+ * anything composes it: the first document that nests collections deeper than
+ * `maxDepth`, described, or undefined. For the readers that compose YAML with
+ * the `yaml` package themselves (Kyverno policies and `parse_yaml`, CEL custom
+ * checks, exemptions, scoring files): composing very deep flow collections takes
+ * super-linear time and memory, enough to hang or abort the process on a few
+ * kilobytes of text. Never throws.
+ */
+export function yamlNestingProblem(
+  text: string,
+  maxDepth: number = DEFAULT_PARSE_LIMITS.maxDepth,
+): string | undefined {
+  try {
+    const lines = new LineTracker(text);
+    let index = -1;
+    for (const token of new Parser().parse(text)) {
+      if (token.type !== 'document') continue;
+      index++;
+      if (cstDepth(token.value, maxDepth) > maxDepth) {
+        return `document ${index + 1} (line ${lines.lineAt(
+          token.value?.offset ?? token.offset,
+        )}) nests deeper than ${maxDepth} levels`;
+      }
+    }
+  } catch (e) {
+    return describeError(e);
+  }
+  return undefined;
+}
+
 /** A document marker (`---`) at the start of a line. */
 const DOCUMENT_START = /^---(?=[ \t\r\n]|$)/gm;
 /** Document end markers and directives: left to the careful path. */

@@ -6,6 +6,7 @@ import {
   type Severity,
 } from '@internal/backstage-plugin-security-posture-common';
 import { DEFAULT_CONTROLS, type ScorecardControl } from './defaultScorecard';
+import { yamlNestingProblem } from '../scan/parse';
 
 /**
  * How a control turns its resource×check results into points:
@@ -297,6 +298,10 @@ export function parseScoringConfig(
     }));
   if (text.length > 4 * 1024 * 1024) {
     return { errors: [{ source, message: 'file is larger than 4 MiB' }] };
+  }
+  const tooDeep = yamlNestingProblem(text);
+  if (tooDeep) {
+    return { errors: [{ source, message: `invalid YAML: ${tooDeep}` }] };
   }
   let doc;
   try {

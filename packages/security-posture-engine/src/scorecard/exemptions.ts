@@ -1,5 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import type { Resource } from '../model/resource';
+import { yamlNestingProblem } from '../scan/parse';
 
 /**
  * An accepted risk, declared as code: a check (× entity × optional resource) whose
@@ -242,6 +243,13 @@ export function parseExemptions(
     return {
       exemptions,
       errors: [{ source, message: 'exemption file is larger than 4 MiB' }],
+    };
+  }
+  const tooDeep = yamlNestingProblem(text);
+  if (tooDeep) {
+    return {
+      exemptions,
+      errors: [{ source, message: `invalid YAML: ${tooDeep}` }],
     };
   }
   let docs;

@@ -26,6 +26,7 @@ import {
   DEFAULT_CONTROLS,
   ScorecardControl,
 } from '../../scorecard/defaultScorecard';
+import { yamlNestingProblem } from '../../scan/parse';
 import {
   celObject,
   celResource,
@@ -848,6 +849,11 @@ export function loadCustomChecks(
         file,
         message: `file is larger than ${MAX_FILE_SIZE} bytes; split it`,
       });
+      return { checks, errors };
+    }
+    const tooDeep = yamlNestingProblem(text);
+    if (tooDeep) {
+      errors.push({ file, message: `invalid YAML: ${tooDeep}` });
       return { checks, errors };
     }
     const lines = new LineCounter();
