@@ -82,6 +82,36 @@ export interface Config {
        * directory.
        */
       directories?: string[];
+      /**
+       * Where Kyverno policies' checks go in the scorecard. Entries here come
+       * before the built-in defaults (which send Pod Security policies to
+       * compute/pod_security_standards, RBAC policies to
+       * identity_and_access/no_overprivileged_roles, and so on).
+       */
+      kyvernoMapping?: {
+        /** By exact policy name. */
+        policies?: {
+          [policyName: string]: {
+            category: 'identity_and_access' | 'network' | 'data' | 'compute';
+            /** A scorecard control of that category. */
+            control: string;
+            weight?: number;
+            /** Overrides the policy's `policies.kyverno.io/severity`. */
+            severity?: 'critical' | 'high' | 'medium' | 'low';
+          };
+        };
+        /** First match wins. */
+        rules?: Array<{
+          /** Case-insensitive regular expression over `policies.kyverno.io/category`. */
+          categoryPattern?: string;
+          /** Case-insensitive regular expression over the policy name and title. */
+          match?: string;
+          category: 'identity_and_access' | 'network' | 'data' | 'compute';
+          control: string;
+          weight?: number;
+          severity?: 'critical' | 'high' | 'medium' | 'low';
+        }>;
+      };
     };
     exemptions?: {
       /**

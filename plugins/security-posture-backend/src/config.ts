@@ -4,7 +4,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import {
+  DEFAULT_KYVERNO_MAPPING,
+  resolveControls,
   validateScoringConfig,
+  type KyvernoCheckMapping,
+  type KyvernoCheckTarget,
+  type KyvernoMappingRule,
   type ScoringConfig,
 } from '@internal/security-posture-engine';
 import { durationToMilliseconds, type HumanDuration } from '@backstage/types';
@@ -44,7 +49,11 @@ export interface SecurityPostureConfig {
     quarantine: { minRatio: number; releaseAfterScans: number };
   };
   providers: { manifests: ManifestsProviderConfig };
-  policies: { directories: string[] };
+  policies: {
+    directories: string[];
+    /** Where Kyverno policies go in the scorecard: configured entries first, then the defaults. */
+    kyvernoMapping: KyvernoCheckMapping;
+  };
   exemptions: { files: string[] };
   scoring: ScoringConfig;
   retention: RetentionConfig;
@@ -160,6 +169,10 @@ export function readSecurityPostureConfig(root: Config): SecurityPostureConfig {
       directories: (
         c?.getOptionalStringArray('policies.directories') ?? []
       ).map(p => resolvePath(p)),
+      kyvernoMapping: readKyvernoMapping(
+        c?.getOptionalConfig('policies.kyvernoMapping'),
+        scoring,
+      ),
     },
     exemptions: {
       files: (c?.getOptionalStringArray('exemptions.files') ?? []).map(p =>
@@ -185,5 +198,109 @@ export function readSecurityPostureConfig(root: Config): SecurityPostureConfig {
         c?.getOptionalStringArray('leaderboard.groupTypes') ?? []
       ).map(t => t.toLowerCase()),
     },
+  };
+}
+
+const CATEGORIES = ['identity_and_access', 'network', 'data', 'compute'];
+const SEVERITY_NAMES = ['critical', 'high', 'medium', 'low'];
+
+/**
+ * Reads `securityPosture.policies.kyvernoMapping`: `policies` (by exact policy name) and
+ * `rules` (regular expressions over the policy's category annotation, name and title)
+ * put Kyverno policies' checks into a category and control, with an optional weight and
+ * severity. Configured entries come before the built-in defaults.
+ */
+function readKyvernoMapping(
+  config: Config | undefined,
+  scoring: ScoringConfig,
+): KyvernoCheckMapping {
+  if (!config) return DEFAULT_KYVERNO_MAPPING;
+  const controls = new Map(resolveControls(scoring).map(c => [c.id, c]));
+  const target = (c: Config, key: string): KyvernoCheckTarget => {
+    const category = c.getString('category');
+    const control = c.getString('control');
+    if (!CATEGORIES.includes(category)) {
+      throw new Error(
+        `securityPosture.policies.kyvernoMapping.${key}.category must be one of ${CATEGORIES.join(
+          ', ',
+        )}, got '${category}'`,
+      );
+    }
+    const known = controls.get(control);
+    if (!known) {
+      throw new Error(
+        `securityPosture.policies.kyvernoMapping.${key}.control '${control}' is not a scorecard control (known: ${[
+          ...controls.keys(),
+        ].join(', ')})`,
+      );
+    }
+    if (known.category !== category) {
+      throw new Error(
+        `securityPosture.policies.kyvernoMapping.${key}: control '${control}' belongs to category '${known.category}', not '${category}'`,
+      );
+    }
+    const weight = c.getOptionalNumber('weight');
+    if (weight !== undefined && !(weight > 0)) {
+      throw new Error(
+        `securityPosture.policies.kyvernoMapping.${key}.weight must be a positive number`,
+      );
+    }
+    const severity = c.getOptionalString('severity');
+    if (severity !== undefined && !SEVERITY_NAMES.includes(severity)) {
+      throw new Error(
+        `securityPosture.policies.kyvernoMapping.${key}.severity must be one of ${SEVERITY_NAMES.join(
+          ', ',
+        )}`,
+      );
+    }
+    return {
+      category: category as KyvernoCheckTarget['category'],
+      control,
+      ...(weight !== undefined ? { weight } : {}),
+      ...(severity !== undefined
+        ? { severity: severity as KyvernoCheckTarget['severity'] }
+        : {}),
+    };
+  };
+  const policies: Record<string, KyvernoCheckTarget> = {};
+  const byName = config.getOptionalConfig('policies');
+  for (const name of byName?.keys() ?? []) {
+    policies[name] = target(byName!.getConfig(name), `policies.${name}`);
+  }
+  const rules: KyvernoMappingRule[] = (
+    config.getOptionalConfigArray('rules') ?? []
+  ).map((rule, i) => {
+    const categoryPattern = rule.getOptionalString('categoryPattern');
+    const match = rule.getOptionalString('match');
+    if (!categoryPattern && !match) {
+      throw new Error(
+        `securityPosture.policies.kyvernoMapping.rules[${i}] needs categoryPattern or match`,
+      );
+    }
+    for (const [k, v] of [
+      ['categoryPattern', categoryPattern],
+      ['match', match],
+    ] as const) {
+      if (v === undefined) continue;
+      try {
+        new RegExp(v, 'i');
+      } catch (e) {
+        throw new Error(
+          `securityPosture.policies.kyvernoMapping.rules[${i}].${k} is not a valid regular expression: ${
+            (e as Error).message
+          }`,
+        );
+      }
+    }
+    return {
+      ...target(rule, `rules[${i}]`),
+      ...(categoryPattern ? { categoryPattern } : {}),
+      ...(match ? { match } : {}),
+    };
+  });
+  return {
+    policies: { ...DEFAULT_KYVERNO_MAPPING.policies, ...policies },
+    rules: [...rules, ...(DEFAULT_KYVERNO_MAPPING.rules ?? [])],
+    default: DEFAULT_KYVERNO_MAPPING.default,
   };
 }

@@ -134,7 +134,11 @@ export const securityPosturePlugin = createBackendPlugin({
           extra: extraChecks,
           sources: [
             ...config.policies.directories.map(dir =>
-              policyDirectorySource(dir, resolveControls(config.scoring)),
+              policyDirectorySource(
+                dir,
+                resolveControls(config.scoring),
+                config.policies.kyvernoMapping,
+              ),
             ),
             ...checkSources,
           ],

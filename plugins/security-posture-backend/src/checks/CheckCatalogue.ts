@@ -11,6 +11,7 @@ import {
   resolveControls,
   validateCatalog,
   type CheckDefinition,
+  type KyvernoCheckMapping,
   type PostureEngine,
   type ScorecardControl,
   type ScoringConfig,
@@ -118,16 +119,21 @@ export class CheckCatalogue {
 /**
  * A check source reading Kyverno policies and CEL custom checks from a folder
  * (reloaded before every scan). `controls` are the scorecard controls custom
- * checks may name (the default scorecard plus configured extra controls).
+ * checks may name (the default scorecard plus configured extra controls);
+ * `kyvernoMapping` puts Kyverno policies into categories and controls.
  */
 export function policyDirectorySource(
   directory: string,
   controls?: readonly ScorecardControl[],
+  kyvernoMapping?: KyvernoCheckMapping,
 ): SecurityPostureCheckSource {
   return {
     id: `policies:${directory}`,
     async loadChecks({ logger }) {
-      const result = await loadPolicyDirectory(directory, { controls });
+      const result = await loadPolicyDirectory(directory, {
+        controls,
+        kyvernoMapping,
+      });
       for (const e of result.errors) {
         logger.warn(`Policy ${e.source}: ${e.message}`);
       }
