@@ -14,6 +14,12 @@ export interface ParseLimits {
   maxDepth: number;
   /** YAML aliases resolved per document (alias bombs). */
   maxAliasCount: number;
+  /**
+   * Syntax errors tolerated per YAML document (and stray tokens per file) before
+   * the text is refused without composing it: the composer builds an error with
+   * a message for each, which on megabytes of junk takes minutes. Default 100.
+   */
+  maxSyntaxErrors?: number;
 }
 
 /** Defaults of {@link ParseLimits}. */
@@ -21,6 +27,7 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   maxDocumentBytes: 3 * 1024 * 1024,
   maxDepth: 100,
   maxAliasCount: 100,
+  maxSyntaxErrors: 100,
 };
 
 /** One document of a file: its value, or why it was rejected. */
@@ -94,6 +101,53 @@ function cstDepth(token: CST.Token | undefined, limit: number): number {
     }
   }
   return max;
+}
+
+/** Tokens that may follow a node in its `end` list in valid YAML. */
+const END_TOKENS = new Set([
+  'space',
+  'newline',
+  'comment',
+  'flow-seq-end',
+  'flow-map-end',
+  'comma',
+  'doc-end',
+]);
+
+/**
+ * Syntax errors in a YAML CST token, counted without recursion and without
+ * composing: error tokens, and content the parser left after a node (each
+ * becomes one composer error). Stops past `limit`.
+ */
+function cstSyntaxErrors(token: CST.Token | undefined, limit: number): number {
+  let n = 0;
+  const stack: Array<CST.Token | undefined> = [token];
+  const list = (tokens: unknown, end: boolean) => {
+    if (!Array.isArray(tokens)) return;
+    for (const t of tokens as CST.SourceToken[]) {
+      if (t.type === 'error' || (end && !END_TOKENS.has(t.type))) n++;
+    }
+  };
+  while (stack.length > 0 && n <= limit) {
+    const t = stack.pop() as Record<string, any> | undefined;
+    if (!t) continue;
+    if (t.type === 'error') {
+      n++;
+      continue;
+    }
+    list(t.start, false);
+    list(t.sep, false);
+    list(t.end, true);
+    stack.push(t.key, t.value);
+    if (Array.isArray(t.items)) {
+      for (const item of t.items) {
+        list(item.start, false);
+        list(item.sep, false);
+        stack.push(item.key, item.value);
+      }
+    }
+  }
+  return n;
 }
 
 function scalarText(token: CST.Token | null | undefined): string | undefined {
@@ -232,11 +286,27 @@ function* carefulYamlDocuments(
   }
   const lines = new LineTracker(text);
   const stream = new ComposedDocuments(lines, limits);
+  const maxSyntaxErrors =
+    limits.maxSyntaxErrors ?? DEFAULT_PARSE_LIMITS.maxSyntaxErrors!;
   let index = -1;
+  let stray = 0;
 
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t];
     if (token.type !== 'document') {
+      if (token.type === 'error' && ++stray > maxSyntaxErrors) {
+        // Megabytes of stray tokens: the first ones say enough.
+        if (stray === maxSyntaxErrors + 1) {
+          const line = lines.lineAt(token.offset);
+          yield {
+            index: Math.max(index, 0),
+            line,
+            bytes: 0,
+            error: `line ${line}: more than ${maxSyntaxErrors} syntax errors (not valid YAML); the rest are not reported`,
+          };
+        }
+        continue;
+      }
       if (token.type === 'error' && index < 0) {
         // Stray content before the first document.
         const line = lines.lineAt(token.offset);
@@ -263,6 +333,8 @@ function* carefulYamlDocuments(
       )} limit for one resource document`;
     } else if (cstDepth(token.value, limits.maxDepth) > limits.maxDepth) {
       error = `document nests deeper than ${limits.maxDepth} levels`;
+    } else if (cstSyntaxErrors(token, maxSyntaxErrors) > maxSyntaxErrors) {
+      error = `more than ${maxSyntaxErrors} syntax errors (not valid YAML), not read`;
     }
     const offset = token.offset;
     if (error) {
@@ -285,26 +357,38 @@ function* carefulYamlDocuments(
 /**
  * Checks YAML text on its concrete syntax tree (built without recursion) before
  * anything composes it: the first document that nests collections deeper than
- * `maxDepth`, described, or undefined. For the readers that compose YAML with
- * the `yaml` package themselves (Kyverno policies and `parse_yaml`, CEL custom
- * checks, exemptions, scoring files): composing very deep flow collections takes
- * super-linear time and memory, enough to hang or abort the process on a few
- * kilobytes of text. Never throws.
+ * `maxDepth`, or text with more than `maxSyntaxErrors` syntax errors, described;
+ * undefined when the text is safe to compose. For the readers that compose YAML
+ * with the `yaml` package themselves (Kyverno policies and `parse_yaml`, CEL
+ * custom checks, exemptions, scoring files): composing very deep flow
+ * collections takes super-linear time and memory, enough to hang or abort the
+ * process on a few kilobytes of text, and megabytes of junk take minutes to
+ * report error by error. Never throws.
  */
-export function yamlNestingProblem(
+export function yamlShapeProblem(
   text: string,
-  maxDepth: number = DEFAULT_PARSE_LIMITS.maxDepth,
+  limits: Partial<Pick<ParseLimits, 'maxDepth' | 'maxSyntaxErrors'>> = {},
 ): string | undefined {
+  const maxDepth = limits.maxDepth ?? DEFAULT_PARSE_LIMITS.maxDepth;
+  const maxErrors =
+    limits.maxSyntaxErrors ?? DEFAULT_PARSE_LIMITS.maxSyntaxErrors!;
   try {
     const lines = new LineTracker(text);
     let index = -1;
+    let errors = 0;
     for (const token of new Parser().parse(text)) {
-      if (token.type !== 'document') continue;
-      index++;
-      if (cstDepth(token.value, maxDepth) > maxDepth) {
-        return `document ${index + 1} (line ${lines.lineAt(
-          token.value?.offset ?? token.offset,
-        )}) nests deeper than ${maxDepth} levels`;
+      if (token.type !== 'document') {
+        if (token.type === 'error') errors++;
+      } else {
+        index++;
+        const line = () => lines.lineAt(token.value?.offset ?? token.offset);
+        if (cstDepth(token.value, maxDepth) > maxDepth) {
+          return `document ${index + 1} (line ${line()}) nests deeper than ${maxDepth} levels`;
+        }
+        errors += cstSyntaxErrors(token, maxErrors - errors);
+      }
+      if (errors > maxErrors) {
+        return `more than ${maxErrors} syntax errors (not valid YAML)`;
       }
     }
   } catch (e) {

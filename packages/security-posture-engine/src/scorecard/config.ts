@@ -6,7 +6,7 @@ import {
   type Severity,
 } from '@internal/backstage-plugin-security-posture-common';
 import { DEFAULT_CONTROLS, type ScorecardControl } from './defaultScorecard';
-import { yamlNestingProblem } from '../scan/parse';
+import { yamlShapeProblem } from '../scan/parse';
 
 /**
  * How a control turns its resource×check results into points:
@@ -299,7 +299,7 @@ export function parseScoringConfig(
   if (text.length > 4 * 1024 * 1024) {
     return { errors: [{ source, message: 'file is larger than 4 MiB' }] };
   }
-  const tooDeep = yamlNestingProblem(text);
+  const tooDeep = yamlShapeProblem(text);
   if (tooDeep) {
     return { errors: [{ source, message: `invalid YAML: ${tooDeep}` }] };
   }

@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import type { Resource } from '../model/resource';
-import { yamlNestingProblem } from '../scan/parse';
+import { yamlShapeProblem } from '../scan/parse';
 
 /**
  * An accepted risk, declared as code: a check (× entity × optional resource) whose
@@ -245,7 +245,7 @@ export function parseExemptions(
       errors: [{ source, message: 'exemption file is larger than 4 MiB' }],
     };
   }
-  const tooDeep = yamlNestingProblem(text);
+  const tooDeep = yamlShapeProblem(text);
   if (tooDeep) {
     return {
       exemptions,

@@ -26,7 +26,7 @@ import {
   DEFAULT_CONTROLS,
   ScorecardControl,
 } from '../../scorecard/defaultScorecard';
-import { yamlNestingProblem } from '../../scan/parse';
+import { yamlShapeProblem } from '../../scan/parse';
 import {
   celObject,
   celResource,
@@ -851,7 +851,7 @@ export function loadCustomChecks(
       });
       return { checks, errors };
     }
-    const tooDeep = yamlNestingProblem(text);
+    const tooDeep = yamlShapeProblem(text);
     if (tooDeep) {
       errors.push({ file, message: `invalid YAML: ${tooDeep}` });
       return { checks, errors };

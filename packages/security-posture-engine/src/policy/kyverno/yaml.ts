@@ -5,7 +5,7 @@
  */
 import { parseAllDocuments, parse } from 'yaml';
 import type { Tags } from 'yaml';
-import { yamlNestingProblem } from '../../scan/parse';
+import { yamlShapeProblem } from '../../scan/parse';
 
 const DROPPED_TAGS = new Set([
   'tag:yaml.org,2002:timestamp',
@@ -39,7 +39,7 @@ export interface YamlDocument {
 /** Parses every document of a (multi-document) YAML text. Never throws. */
 export function parseYamlDocuments(text: string): YamlDocument[] {
   const out: YamlDocument[] = [];
-  const tooDeep = yamlNestingProblem(text);
+  const tooDeep = yamlShapeProblem(text);
   if (tooDeep) return [{ index: 0, error: tooDeep }];
   let docs;
   try {
@@ -65,7 +65,7 @@ export function parseYamlDocuments(text: string): YamlDocument[] {
 
 /** Parses one YAML value (throws on invalid YAML), as `parse_yaml` does. */
 export function parseYamlValue(text: string): unknown {
-  const tooDeep = yamlNestingProblem(text);
+  const tooDeep = yamlShapeProblem(text);
   if (tooDeep) throw new Error(tooDeep);
   const value = parse(text, OPTIONS);
   return value === undefined ? null : value;
