@@ -61,6 +61,8 @@ export async function timed<T>(
 export class RssSampler {
   private timer?: NodeJS.Timeout;
   peak = 0;
+  /** Largest V8 heap in use seen while sampling. */
+  peakHeapUsed = 0;
   readonly baseline: number;
 
   constructor(private readonly intervalMs = 50) {
@@ -70,8 +72,9 @@ export class RssSampler {
   start(): this {
     this.peak = Math.max(this.peak, process.memoryUsage.rss());
     this.timer = setInterval(() => {
-      const rss = process.memoryUsage.rss();
-      if (rss > this.peak) this.peak = rss;
+      const m = process.memoryUsage();
+      if (m.rss > this.peak) this.peak = m.rss;
+      if (m.heapUsed > this.peakHeapUsed) this.peakHeapUsed = m.heapUsed;
     }, this.intervalMs);
     this.timer.unref();
     return this;

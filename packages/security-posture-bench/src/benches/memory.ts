@@ -90,6 +90,9 @@ export async function runMemoryBench(
     const run = await scanAndWait(backend);
     const peak = sampler.stop();
     const seconds = (Date.now() - wall) / 1000;
+    const heapBefore = process.memoryUsage().heapUsed;
+    collectGarbage();
+    const after = process.memoryUsage();
     if (run.counts.resources !== resources) {
       throw new Error(
         `scanned ${run.counts.resources} resources, expected ${resources}`,
@@ -116,6 +119,15 @@ export async function runMemoryBench(
         : {}),
       note: `baseline ${fmtBytes(sampler.baseline)}, peak ${fmtBytes(peak)}`,
     });
+    report.log(
+      `  V8 heap: peak ${fmtBytes(
+        sampler.peakHeapUsed,
+      )} in use during the scan, ${fmtBytes(heapBefore)} at its end, ${fmtBytes(
+        after.heapUsed,
+      )} after a full GC; RSS after GC ${fmtBytes(after.rss)} (+${fmtBytes(
+        after.rss - sampler.baseline,
+      )} over the baseline)`,
+    );
   } finally {
     await backend.stop();
     await dropDatabase(target);
