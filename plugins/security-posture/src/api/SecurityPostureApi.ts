@@ -2,14 +2,18 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   CheckCatalogue,
   EntityPosture,
+  ExemptionDebt,
   Finding,
   FindingStatus,
   HistoryPoint,
   Leaderboard,
   OwnershipReport,
   Page,
+  PostureChange,
+  ResponseReport,
   ScanRunInfo,
   TeamPosture,
+  TeamResponse,
   CategoryId,
   Severity,
 } from '@internal/backstage-plugin-security-posture-common';
@@ -67,6 +71,25 @@ export interface SecurityPostureApi {
   triggerScan(options?: { entityRef?: string }): Promise<{ scanId: string }>;
   /** Progress of a scan. */
   getScan(scanId: string): Promise<ScanRunInfo>;
+  /** What recent scans changed for an entity (regressions only if asked). */
+  getEntityChanges(
+    entity: EntityName,
+    options?: { regressions?: boolean; limit?: number },
+  ): Promise<PostureChange[]>;
+  /** A team's time to remediate, open findings by age and regressions. */
+  getTeamResponse(
+    team: { namespace: string; name: string },
+    options?: { windowDays?: number },
+  ): Promise<TeamResponse>;
+  /** Time to remediate and open findings by age over the estate, per team. */
+  getResponseReport(options?: { windowDays?: number }): Promise<ResponseReport>;
+  /** Active, expiring and expired exemptions covering a team's entities. */
+  getTeamExemptions(team: {
+    namespace: string;
+    name: string;
+  }): Promise<ExemptionDebt>;
+  /** Exemption debt of the estate, with counts per team. */
+  getExemptionDebt(): Promise<ExemptionDebt>;
 }
 
 /**

@@ -3,13 +3,17 @@ import { ResponseError } from '@backstage/errors';
 import type {
   CheckCatalogue,
   EntityPosture,
+  ExemptionDebt,
   Finding,
   HistoryPoint,
   Leaderboard,
   OwnershipReport,
   Page,
+  PostureChange,
+  ResponseReport,
   ScanRunInfo,
   TeamPosture,
+  TeamResponse,
 } from '@internal/backstage-plugin-security-posture-common';
 import type {
   EntityName,
@@ -122,6 +126,50 @@ export class SecurityPostureClient implements SecurityPostureApi {
 
   async getScan(scanId: string): Promise<ScanRunInfo> {
     return this.request(`/scans/${enc(scanId)}`);
+  }
+
+  async getEntityChanges(
+    entity: EntityName,
+    options: { regressions?: boolean; limit?: number } = {},
+  ): Promise<PostureChange[]> {
+    return this.request(
+      `${entityPath(entity)}/changes${query({
+        regressions: options.regressions ? 'true' : undefined,
+        limit: options.limit,
+      })}`,
+    );
+  }
+
+  async getTeamResponse(
+    team: { namespace: string; name: string },
+    options: { windowDays?: number } = {},
+  ): Promise<TeamResponse> {
+    return this.request(
+      `/teams/${enc(team.namespace)}/${enc(team.name)}/response${query({
+        windowDays: options.windowDays,
+      })}`,
+    );
+  }
+
+  async getResponseReport(
+    options: { windowDays?: number } = {},
+  ): Promise<ResponseReport> {
+    return this.request(
+      `/response${query({ windowDays: options.windowDays })}`,
+    );
+  }
+
+  async getTeamExemptions(team: {
+    namespace: string;
+    name: string;
+  }): Promise<ExemptionDebt> {
+    return this.request(
+      `/teams/${enc(team.namespace)}/${enc(team.name)}/exemptions`,
+    );
+  }
+
+  async getExemptionDebt(): Promise<ExemptionDebt> {
+    return this.request('/exemptions');
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

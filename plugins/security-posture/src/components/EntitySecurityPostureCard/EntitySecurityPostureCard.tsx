@@ -10,9 +10,11 @@ import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import type {
   CategoryScore,
+  PostureTargetStatus,
   ScoreSummary,
   ScoreTrend,
   PostureStatus,
+  TeamTargetSummary,
 } from '@internal/backstage-plugin-security-posture-common';
 import { securityPostureApiRef } from '../../api';
 import { entityNameOf } from '../../utils/entity';
@@ -25,6 +27,7 @@ import {
 import { GradeBadge } from '../common/Grade';
 import { SeverityCounts } from '../common/Severity';
 import { TrendDelta } from '../common/Trend';
+import { AdjustedScoreText, TargetChip, TeamTargetChip } from '../governance';
 
 /** The category with the lowest share of its points, among those with evidence. */
 export function worstCategory(
@@ -48,6 +51,14 @@ interface CardData {
   status?: PostureStatus;
   lastScanAt?: string | null;
   resourceCount?: number;
+  adjustedScore?: ScoreSummary;
+  target?: PostureTargetStatus | TeamTargetSummary;
+}
+
+function isTeamTarget(
+  target: PostureTargetStatus | TeamTargetSummary,
+): target is TeamTargetSummary {
+  return 'outOfTarget' in target;
 }
 
 /**
@@ -123,10 +134,25 @@ export const EntitySecurityPostureCard = (props: { tabPath?: string }) => {
             {formatCoverage(value.coverage)}
             {value.status && value.status !== 'ok' ? ` · ${value.status}` : ''}
           </Typography>
+          <Typography variant="body2" color="textSecondary">
+            <AdjustedScoreText
+              score={value.score}
+              adjustedScore={value.adjustedScore}
+            />
+          </Typography>
           {worst && (
             <Typography variant="body2">
               Weakest: {worst.title} {formatFraction(worst)}
             </Typography>
+          )}
+          {value.target && (
+            <Box my={0.5}>
+              {isTeamTarget(value.target) ? (
+                <TeamTargetChip target={value.target} />
+              ) : (
+                <TargetChip target={value.target} />
+              )}
+            </Box>
           )}
           <Typography variant="body2">
             <SeverityCounts counts={value.counts} />

@@ -21,6 +21,7 @@ import { ScoreHeadline } from '../common/ScoreHeadline';
 import { SeverityCounts } from '../common/Severity';
 import { StatusBanner } from '../common/StatusBanner';
 import { FindingsTable } from '../FindingsTable';
+import { RegressionsCard, TargetCard, TargetChip } from '../governance';
 
 /** The Security Posture tab of one entity (Component, Resource, System). */
 export function EntityPostureView(props: {
@@ -127,7 +128,9 @@ export function EntityPostureView(props: {
             adjustedScore={posture.adjustedScore}
             coverage={posture.coverage}
             trend={posture.trend}
-          />
+          >
+            {posture.target && <TargetChip target={posture.target} />}
+          </ScoreHeadline>
           <Typography variant="body2" style={{ marginTop: 16 }}>
             Open findings: <SeverityCounts counts={posture.counts} />
             {posture.exemptions.length > 0 &&
@@ -149,6 +152,14 @@ export function EntityPostureView(props: {
         <InfoCard title="Points to gain">
           <PointsToGainList items={posture.pointsToGain} />
         </InfoCard>
+      </Grid>
+      {posture.target && !posture.target.met && (
+        <Grid item xs={12} md={6}>
+          <TargetCard target={posture.target} />
+        </Grid>
+      )}
+      <Grid item xs={12} md={posture.target && !posture.target.met ? 6 : 12}>
+        <RegressionsCard entity={name} reloadKey={reloadKey} />
       </Grid>
       <Grid item xs={12}>
         <InfoCard title="Score history">

@@ -28,6 +28,7 @@ import {
 } from '@internal/backstage-plugin-security-posture-common';
 import { securityPostureApiRef, type EntityName } from '../../api';
 import { ExemptionBadge } from '../common/ExemptionBadge';
+import { FixWithTemplateButton } from '../governance/FixWithTemplateButton';
 import { SeverityChip } from '../common/Severity';
 import { formatDate, formatValue } from '../../utils/format';
 import { downloadText, toCsv } from '../../utils/csv';
@@ -313,6 +314,9 @@ export function FindingsTable(props: {
             >
               How to fix
             </Link>
+          )}
+          {f.status !== 'resolved' && (
+            <FixWithTemplateButton fix={f.fix} findingTitle={f.title} />
           )}
         </>
       ),

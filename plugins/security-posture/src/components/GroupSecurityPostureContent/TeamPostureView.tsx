@@ -29,6 +29,14 @@ import { ScoreHeadline } from '../common/ScoreHeadline';
 import { SeverityChip, SeverityCounts } from '../common/Severity';
 import { TrendDelta } from '../common/Trend';
 import { FINDINGS_CSV_COLUMNS } from '../FindingsTable';
+import {
+  AdjustedScoreText,
+  FixWithTemplateButton,
+  TargetChip,
+  TeamExemptionDebt,
+  TeamResponseCard,
+  TeamTargetChip,
+} from '../governance';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -63,6 +71,27 @@ export function scoreColumns<T extends EntityScoreSummary>(): TableColumn<T>[] {
           </span>
         </Box>
       ),
+    },
+    {
+      title: 'With exemptions',
+      field: 'adjustedScore.percent',
+      type: 'numeric',
+      customSort: (a, b) =>
+        (a.adjustedScore.percent ?? -1) - (b.adjustedScore.percent ?? -1),
+      render: row => (
+        <AdjustedScoreText
+          score={row.score}
+          adjustedScore={row.adjustedScore}
+          compact
+        />
+      ),
+    },
+    {
+      title: 'Target',
+      field: 'target.met',
+      customSort: (a, b) =>
+        Number(a.target?.met ?? true) - Number(b.target?.met ?? true),
+      render: row => (row.target ? <TargetChip target={row.target} /> : '–'),
     },
     {
       title: '7 days',
@@ -199,6 +228,11 @@ export function TeamPostureView(props: { entity: Entity }) {
           f.remediation.text
         ),
     },
+    {
+      title: 'Fix',
+      sorting: false,
+      render: f => <FixWithTemplateButton fix={f.fix} findingTitle={f.title} />,
+    },
   ];
 
   return (
@@ -217,7 +251,9 @@ export function TeamPostureView(props: { entity: Entity }) {
             adjustedScore={team.adjustedScore}
             coverage={team.coverage}
             trend={team.trend}
-          />
+          >
+            {team.target && <TeamTargetChip target={team.target} />}
+          </ScoreHeadline>
           <Typography variant="body2" style={{ marginTop: 16 }}>
             Open findings: <SeverityCounts counts={team.counts} />
             {team.worstFindings.length > 0 &&
@@ -296,6 +332,12 @@ export function TeamPostureView(props: { entity: Entity }) {
             </Box>
           }
         />
+      </Grid>
+      <Grid item xs={12}>
+        <TeamResponseCard team={name} />
+      </Grid>
+      <Grid item xs={12}>
+        <TeamExemptionDebt team={name} />
       </Grid>
     </Grid>
   );

@@ -27,6 +27,7 @@ import { GradeBadge } from '../common/Grade';
 import { SeverityCounts } from '../common/Severity';
 import { TrendDelta } from '../common/Trend';
 import { scoreColumns } from '../GroupSecurityPostureContent/TeamPostureView';
+import { AdjustedScoreText, TeamTargetChip } from '../governance';
 
 /** How many teams and entities the leaderboard asks for (the most the API serves). */
 export const LEADERBOARD_LIMIT = 100;
@@ -117,6 +118,28 @@ export function LeaderboardTab() {
           </span>
         </Box>
       ),
+    },
+    {
+      title: 'With exemptions',
+      field: 'adjustedScore.percent',
+      type: 'numeric',
+      customSort: (a, b) =>
+        (a.adjustedScore.percent ?? -1) - (b.adjustedScore.percent ?? -1),
+      render: row => (
+        <AdjustedScoreText
+          score={row.score}
+          adjustedScore={row.adjustedScore}
+          compact
+        />
+      ),
+    },
+    {
+      title: 'Target',
+      field: 'target.missed',
+      type: 'numeric',
+      customSort: (a, b) => (a.target?.missed ?? 0) - (b.target?.missed ?? 0),
+      render: row =>
+        row.target ? <TeamTargetChip target={row.target} /> : '–',
     },
     {
       title: '7-day change',

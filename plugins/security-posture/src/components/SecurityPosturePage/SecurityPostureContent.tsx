@@ -5,11 +5,14 @@ import Tabs from '@material-ui/core/Tabs';
 import { FrameworksTab } from './FrameworksTab';
 import { LeaderboardTab } from './LeaderboardTab';
 import { OwnershipTab } from './OwnershipTab';
+import { ExemptionsTab, ResponseTab } from '../governance';
 
 const TABS = [
   { id: 'leaderboard', label: 'Leaderboard', render: () => <LeaderboardTab /> },
   { id: 'ownership', label: 'Ownership', render: () => <OwnershipTab /> },
   { id: 'frameworks', label: 'Frameworks', render: () => <FrameworksTab /> },
+  { id: 'response', label: 'Response', render: () => <ResponseTab /> },
+  { id: 'exemptions', label: 'Exemptions', render: () => <ExemptionsTab /> },
 ];
 
 /**

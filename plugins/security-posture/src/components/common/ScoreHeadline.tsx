@@ -45,6 +45,9 @@ export function ScoreHeadline(props: {
   const classes = useStyles();
   const { score, adjustedScore, coverage, trend } = props;
   const showAdjusted = adjustedScore && adjustedScore.earned !== score.earned;
+  // Raw and exemption-adjusted are both shown wherever a score is; the same value
+  // is said in words.
+  const sameAdjusted = adjustedScore && !showAdjusted && score.possible > 0;
   return (
     <div className={classes.root}>
       <Box display="flex" alignItems="center" style={{ gap: 16 }}>
@@ -75,6 +78,12 @@ export function ScoreHeadline(props: {
               {formatPercent(adjustedScore!.percent)} (
               {formatFraction(adjustedScore!)})
             </dd>
+          </>
+        )}
+        {sameAdjusted && (
+          <>
+            <dt>With exemptions</dt>
+            <dd>the same (no exemption applies)</dd>
           </>
         )}
         {trend && (
