@@ -495,9 +495,44 @@ export function* parseYamlDocuments(
   const fast = fastYamlDocuments(text, limits);
   if (fast) {
     yield* fast;
-  } else {
-    yield* carefulYamlDocuments(text, limits);
+    return;
   }
+  const oversized = oversizedSingleDocument(text, limits);
+  if (oversized) {
+    yield oversized;
+    return;
+  }
+  yield* carefulYamlDocuments(text, limits);
+}
+
+/** A top-level `kind: …List` line (kubectl output): exempt from the document size limit. */
+const LIST_KIND = /^kind:[ \t]*["']?[A-Za-z]*List["']?[ \t]*(?:#.*)?\r?$/m;
+
+/**
+ * A text over the document size limit with no document marker after its start
+ * is one oversized document (unless it is a `List`): refused by its size alone,
+ * without building its syntax tree, which on megabytes of hostile text costs
+ * several seconds.
+ */
+function oversizedSingleDocument(
+  text: string,
+  limits: ParseLimits,
+): ParsedDocument | undefined {
+  if (text.length <= limits.maxDocumentBytes || LIST_KIND.test(text)) {
+    return undefined;
+  }
+  for (const m of text.matchAll(DOCUMENT_START)) {
+    if (m.index! > 0) return undefined;
+  }
+  return {
+    index: 0,
+    line: 1,
+    bytes: text.length,
+    offset: 0,
+    error: `document is ${formatBytes(text.length)}, larger than the ${formatBytes(
+      limits.maxDocumentBytes,
+    )} limit for one resource document`,
+  };
 }
 
 function toParsed(

@@ -48,6 +48,20 @@ describe('hostile YAML outside the scan pipeline', () => {
     }
   });
 
+  it('refuses one oversized document by its size, without a syntax tree', () => {
+    for (const junk of ['[', '"', '\n', '{a: 1}\n']) {
+      const start = Date.now();
+      const docs = [...parseYamlDocuments(junk.repeat(3.5 * 1024 * 1024))];
+      expect(Date.now() - start).toBeLessThan(2000);
+      expect(docs).toEqual([
+        expect.objectContaining({
+          error:
+            'document is 3.5 MiB, larger than the 3.0 MiB limit for one resource document',
+        }),
+      ]);
+    }
+  });
+
   it('still reads the valid documents of a file that ends in junk', () => {
     const docs = [
       ...parseYamlDocuments(
