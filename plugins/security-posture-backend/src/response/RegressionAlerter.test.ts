@@ -108,7 +108,7 @@ describe('RegressionAlerter', () => {
         'The score with exemptions of component:default/a dropped from 100.0% to 64.3%.',
       );
       expect(sent[0].payload.description).toContain(
-        '[critical] test-public title on Deployment default/a-data',
+        'Now failing: [critical] test-public title (Deployment default/a-data)',
       );
 
       const [change] = await responseStore.listChanges({ limit: 5 });

@@ -207,7 +207,7 @@ export class RegressionAlerter {
     const listed = fresh.slice(0, MAX_IN_TEXT).map(toChangedFinding);
     if (listed.length > 0) {
       parts.push(
-        `New: ${listed.map(describe).join('; ')}${
+        `Now failing: ${listed.map(describe).join('; ')}${
           fresh.length > listed.length
             ? `; and ${fresh.length - listed.length} more`
             : ''
@@ -262,7 +262,7 @@ export class RegressionAlerter {
 }
 
 function describe(f: ChangedFinding): string {
-  return `[${f.severity}] ${f.title} on ${f.resource}`;
+  return `[${f.severity}] ${f.title} (${f.resource})`;
 }
 
 const RANK = { critical: 0, high: 1, medium: 2, low: 3 };

@@ -422,7 +422,7 @@ describe.each(
       'dropped from 100.0% to 64.3%',
     );
     expect(sent[0].payload.description).toContain(
-      '[critical] Buckets are not public on aws_s3_bucket a-data',
+      'Now failing: [critical] Buckets are not public (aws_s3_bucket a-data)',
     );
 
     const [change] = await get<PostureChange[]>(

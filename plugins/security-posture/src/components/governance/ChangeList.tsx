@@ -54,7 +54,7 @@ function FindingLine(props: { finding: ChangedFinding; fixed?: boolean }) {
     <div className={classes.finding}>
       <SeverityChip severity={finding.severity} />
       <Typography variant="body2">
-        {fixed ? 'Fixed: ' : 'New: '}
+        {fixed ? 'Fixed: ' : 'Now failing: '}
         {finding.title}{' '}
         <Typography component="span" variant="caption" color="textSecondary">
           {finding.resource}

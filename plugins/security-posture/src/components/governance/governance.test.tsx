@@ -257,7 +257,7 @@ describe('response and governance in the UI', () => {
     expect(within(changes).getByText('owners notified')).toBeInTheDocument();
     expect(within(changes).getByText(/100\.0% → 89\.8%/)).toBeInTheDocument();
     expect(
-      within(changes).getByText(/New: Privileged container/),
+      within(changes).getByText(/Now failing: Privileged container/),
     ).toBeInTheDocument();
 
     const fix = await screen.findByRole('link', {
