@@ -124,7 +124,7 @@ function cstSyntaxErrors(token: CST.Token | undefined, limit: number): number {
   const stack: Array<CST.Token | undefined> = [token];
   const list = (tokens: unknown, end: boolean) => {
     if (!Array.isArray(tokens)) return;
-    for (const t of tokens as CST.SourceToken[]) {
+    for (const t of tokens as Array<{ type: string }>) {
       if (t.type === 'error' || (end && !END_TOKENS.has(t.type))) n++;
     }
   };
@@ -383,7 +383,9 @@ export function yamlShapeProblem(
         index++;
         const line = () => lines.lineAt(token.value?.offset ?? token.offset);
         if (cstDepth(token.value, maxDepth) > maxDepth) {
-          return `document ${index + 1} (line ${line()}) nests deeper than ${maxDepth} levels`;
+          return `document ${
+            index + 1
+          } (line ${line()}) nests deeper than ${maxDepth} levels`;
         }
         errors += cstSyntaxErrors(token, maxErrors - errors);
       }
@@ -529,7 +531,9 @@ function oversizedSingleDocument(
     line: 1,
     bytes: text.length,
     offset: 0,
-    error: `document is ${formatBytes(text.length)}, larger than the ${formatBytes(
+    error: `document is ${formatBytes(
+      text.length,
+    )}, larger than the ${formatBytes(
       limits.maxDocumentBytes,
     )} limit for one resource document`,
   };
