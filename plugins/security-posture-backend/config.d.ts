@@ -39,6 +39,18 @@ export interface Config {
        * the trigger did not reach a replica. Default 30 seconds.
        */
       requestPollInterval?: HumanDuration;
+      /**
+       * Rate limits of requested scans (`POST /scans`), counted in the database
+       * (the `scan_runs` table), so they hold across all replicas. A request over a
+       * limit is answered 429 with `Retry-After`; a request for a scope that is
+       * already waiting in the queue reuses it and is not counted again.
+       */
+      requestLimits?: {
+        /** Requests per scope (one entity, or the whole catalog). Default 5 every 10 minutes. */
+        perEntity?: { max?: number; window?: HumanDuration };
+        /** All requests together. Default 60 every 10 minutes. */
+        global?: { max?: number; window?: HumanDuration };
+      };
       /** Quarantine of provider results that suddenly shrink. */
       quarantine?: {
         /**

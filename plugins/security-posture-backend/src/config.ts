@@ -14,6 +14,7 @@ import {
 } from '@internal/security-posture-engine';
 import { durationToMilliseconds, type HumanDuration } from '@backstage/types';
 import { resolve as resolvePath } from 'node:path';
+import type { RequestLimit, ScanRequestLimits } from './scan/requestLimits';
 
 /** Settings of the manifests / IaC provider. */
 export interface ManifestsProviderConfig {
@@ -47,6 +48,8 @@ export interface SecurityPostureConfig {
     snapshotHeartbeatMs: number;
     requestPollInterval: HumanDuration;
     quarantine: { minRatio: number; releaseAfterScans: number };
+    /** Rate limits of requested scans (`POST /scans`). */
+    requestLimits: ScanRequestLimits;
   };
   providers: { manifests: ManifestsProviderConfig };
   policies: {
@@ -100,6 +103,20 @@ function positiveInt(
   return value;
 }
 
+function requestLimit(
+  config: Config | undefined,
+  key: string,
+  fallback: { max: number; window: HumanDuration },
+): RequestLimit {
+  const windowMs = durationToMilliseconds(
+    duration(config, 'window', fallback.window),
+  );
+  if (!(windowMs > 0)) {
+    throw new Error(`securityPosture: ${key}.window must be a positive duration`);
+  }
+  return { max: positiveInt(config, 'max', fallback.max), windowMs };
+}
+
 /**
  * Reads and validates the `securityPosture` section. Paths are resolved against
  * the backend's working directory (like catalog file locations).
@@ -110,6 +127,7 @@ export function readSecurityPostureConfig(root: Config): SecurityPostureConfig {
   const manifests = c?.getOptionalConfig('providers.manifests');
   const retention = c?.getOptionalConfig('retention');
   const quarantine = scan?.getOptionalConfig('quarantine');
+  const requestLimits = scan?.getOptionalConfig('requestLimits');
 
   const scoring = (c?.getOptional('scoring') ?? {}) as ScoringConfig;
   const scoringErrors = validateScoringConfig(scoring);
@@ -152,6 +170,18 @@ export function readSecurityPostureConfig(root: Config): SecurityPostureConfig {
       quarantine: {
         minRatio,
         releaseAfterScans: positiveInt(quarantine, 'releaseAfterScans', 3),
+      },
+      requestLimits: {
+        perEntity: requestLimit(
+          requestLimits?.getOptionalConfig('perEntity'),
+          'scan.requestLimits.perEntity',
+          { max: 5, window: { minutes: 10 } },
+        ),
+        global: requestLimit(
+          requestLimits?.getOptionalConfig('global'),
+          'scan.requestLimits.global',
+          { max: 60, window: { minutes: 10 } },
+        ),
       },
     },
     providers: {

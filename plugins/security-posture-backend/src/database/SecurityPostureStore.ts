@@ -11,6 +11,7 @@ import {
   type Severity,
 } from '@internal/backstage-plugin-security-posture-common';
 import { Knex } from 'knex';
+import type { RequestLimit, ScanRequestLimits } from '../scan/requestLimits';
 import type {
   CatalogEntityInfo,
   EntityProviderState,
@@ -55,6 +56,8 @@ const INSERT_CHUNK = 100;
 const IN_CHUNK = 500;
 /** Longest list of problems kept on a scan run. */
 const MAX_SCAN_ERRORS = 100;
+/** PostgreSQL advisory lock serialising scan requests across replicas ("SPSC"). */
+const SCAN_REQUEST_LOCK_KEY = 0x53505343;
 
 /** The posture data written for an entity or roll-up (the store fills in times). */
 export type PostureWrite = Omit<
@@ -182,6 +185,89 @@ export class SecurityPostureStore {
       scope: run.scope,
       shard: run.shard,
       createdAt: run.startedAt,
+    });
+  }
+
+  /**
+   * Queues a requested scan: reuses a request with the same scope that is still
+   * waiting, refuses one over a rate limit (with when a slot frees up), else
+   * inserts it. The checks and the insert are one transaction, serialised across
+   * replicas by a PostgreSQL advisory lock (SQLite serialises writers itself), so
+   * concurrent requests on several replicas can neither both take the last slot
+   * nor queue the same scope twice. Limits count requests (`trigger` manual) by
+   * their creation time, whatever became of them.
+   */
+  async queueScanRequest(request: {
+    id: string;
+    scope: string | null;
+    requestedBy?: string | null;
+    limits: ScanRequestLimits;
+    now?: Date;
+  }): Promise<
+    | { outcome: 'queued' | 'reused'; run: ScanRun }
+    | {
+        outcome: 'limited';
+        limit: 'perEntity' | 'global';
+        retryAfterMs: number;
+      }
+  > {
+    const now = request.now ?? new Date();
+    return this.db.transaction(async tx => {
+      if (this.db.client.config.client === 'pg') {
+        await tx.raw('select pg_advisory_xact_lock(?)', [
+          SCAN_REQUEST_LOCK_KEY,
+        ]);
+      }
+      const scoped = (query: Knex.QueryBuilder) =>
+        request.scope === null
+          ? query.whereNull('scope')
+          : query.where({ scope: request.scope });
+      const waiting = await scoped(
+        tx('scan_runs').where({ status: 'queued' }),
+      )
+        .orderBy('created_at', 'asc')
+        .first();
+      if (waiting) return { outcome: 'reused', run: mapScanRun(waiting) };
+
+      const checks: Array<['perEntity' | 'global', RequestLimit]> = [
+        ['perEntity', request.limits.perEntity],
+        ['global', request.limits.global],
+      ];
+      for (const [limit, { max, windowMs }] of checks) {
+        const since = new Date(now.getTime() - windowMs);
+        let query = tx('scan_runs')
+          .where({ trigger: 'manual' })
+          .where('created_at', '>', since);
+        if (limit === 'perEntity') query = scoped(query);
+        const recent = await query
+          .select('created_at')
+          .orderBy('created_at', 'desc')
+          .limit(max);
+        if (recent.length >= max) {
+          // The slot frees up when the oldest of the last `max` leaves the window.
+          const oldest = toDate(recent[recent.length - 1].created_at);
+          return {
+            outcome: 'limited',
+            limit,
+            retryAfterMs: Math.max(
+              1000,
+              oldest.getTime() + windowMs - now.getTime(),
+            ),
+          };
+        }
+      }
+      const row = {
+        id: request.id,
+        trigger: 'manual',
+        scope: request.scope,
+        shard: null,
+        status: 'queued',
+        requested_by: request.requestedBy ?? null,
+        created_at: now,
+        started_at: null,
+      };
+      await tx('scan_runs').insert(row);
+      return { outcome: 'queued', run: mapScanRun(row) };
     });
   }
 

@@ -8,6 +8,7 @@ import type { SecurityPostureConfig } from '../config';
 import type { SecurityPostureStore } from '../database/SecurityPostureStore';
 import type { ScanRun } from '../database/types';
 import type { ScanOutcome, Scanner } from './Scanner';
+import { describeWindow, TooManyRequestsError } from './requestLimits';
 
 /** Id of the scheduled task that runs requested scans. */
 export const REQUESTS_TASK_ID = 'security-posture-scan-requests';
@@ -72,23 +73,36 @@ export class ScanService {
 
   /**
    * Queues a scan of everything (`scope` null) or of one entity. A request with
-   * the same scope that is still waiting is reused instead of queueing another.
+   * the same scope that is still waiting is reused instead of queueing another;
+   * a request over `scan.requestLimits` throws {@link TooManyRequestsError}.
    */
   async requestScan(request: {
     scope: string | null;
     requestedBy?: string;
   }): Promise<{ run: ScanRun; reused: boolean }> {
-    const { store, scheduler, logger } = this.options;
-    const waiting = await store.findQueuedScan(request.scope);
-    if (waiting) return { run: waiting, reused: true };
+    const { store, scheduler, logger, config } = this.options;
     const id = randomUUID();
-    await store.createScanRun({
+    const queued = await store.queueScanRequest({
       id,
-      trigger: 'manual',
-      status: 'queued',
       scope: request.scope,
       requestedBy: request.requestedBy,
+      limits: config.requestLimits,
     });
+    if (queued.outcome === 'reused') return { run: queued.run, reused: true };
+    if (queued.outcome === 'limited') {
+      const { max, windowMs } = config.requestLimits[queued.limit];
+      const retryAfterSeconds = Math.ceil(queued.retryAfterMs / 1000);
+      throw new TooManyRequestsError(
+        `Too many scan requests ${
+          queued.limit === 'global'
+            ? 'in total'
+            : `for ${request.scope ?? 'the whole catalog'}`
+        }: at most ${max} every ${describeWindow(
+          windowMs,
+        )}; retry in ${retryAfterSeconds} seconds`,
+        retryAfterSeconds,
+      );
+    }
     try {
       await scheduler.triggerTask(REQUESTS_TASK_ID);
     } catch (e) {

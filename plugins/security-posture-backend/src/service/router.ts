@@ -34,6 +34,7 @@ import type { PostureWithEntity, StoredCatalogEntity } from '../database/types';
 import type { PostureDecorations } from '../response/decorations';
 import { toDate } from '../database/util';
 import { Hierarchy } from '../scan/rollups';
+import { TooManyRequestsError } from '../scan/requestLimits';
 import type { ScanService } from '../scan/ScanService';
 import { PostureAccess } from './access';
 import {
@@ -511,6 +512,9 @@ export async function createRouter(
       await event.success({ meta: { scanId: run.id, reused } });
       res.status(202).json({ scanId: run.id, ...toScanRunInfo(run) });
     } catch (e) {
+      if (e instanceof TooManyRequestsError) {
+        res.setHeader('Retry-After', String(e.retryAfterSeconds));
+      }
       await event.fail({ error: e as Error });
       throw e;
     }
