@@ -117,7 +117,7 @@ export function explainText(
         last.previousAdjustedPercent,
       )} → ${pct(last.currentAdjustedPercent)}${
         last.opened.length > 0
-          ? `, new: ${last.opened
+          ? `, now failing: ${last.opened
               .slice(0, 3)
               .map(f => `${f.title} on ${f.resource}`)
               .join('; ')}`

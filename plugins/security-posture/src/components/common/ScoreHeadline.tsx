@@ -83,7 +83,7 @@ export function ScoreHeadline(props: {
         {sameAdjusted && (
           <>
             <dt>With exemptions</dt>
-            <dd>the same (no exemption applies)</dd>
+            <dd>the same as the raw score</dd>
           </>
         )}
         {trend && (

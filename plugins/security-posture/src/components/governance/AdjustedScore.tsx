@@ -45,7 +45,7 @@ export function AdjustedScoreText(props: {
         ? `${formatPercent(
             adjustedScore.percent,
           )} with exemptions (${formatDelta(gain)})`
-        : 'with exemptions: the same (no exemption applies)'}
+        : 'with exemptions: the same as the raw score'}
     </span>
   );
 }
