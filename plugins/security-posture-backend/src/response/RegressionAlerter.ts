@@ -65,20 +65,6 @@ export class RegressionAlerter {
       // The first result of an entity is its baseline, not a change.
       return;
     }
-    const entity = await store.getEntity(event.entityRef);
-    if (!entity) return;
-    const at = event.at ?? new Date();
-    const opened = await store.findingsByFingerprint(
-      entity.id,
-      event.opened.map(f => f.fingerprint),
-    );
-    const openedNow = opened.filter(o =>
-      event.opened.some(f => f.fingerprint === o.fingerprint),
-    );
-    const resolved =
-      event.resolved > 0
-        ? await store.resolvedInScan(entity.id, event.scanId, MAX_LISTED)
-        : { items: [], total: 0 };
     const scoreKey =
       config.alerts.score === 'raw' ? 'percent' : 'adjustedPercent';
     const before = event.previous?.[scoreKey] ?? null;
@@ -87,7 +73,21 @@ export class RegressionAlerter {
       (event.previous?.percent ?? null) !== event.current.percent ||
       (event.previous?.adjustedPercent ?? null) !==
         event.current.adjustedPercent;
-    if (openedNow.length === 0 && resolved.total === 0 && !scoreChanged) return;
+    // Most re-assessments (the daily one) change nothing: no query for them.
+    if (event.opened.length === 0 && event.resolved === 0 && !scoreChanged) {
+      return;
+    }
+    const entity = await store.getEntity(event.entityRef);
+    if (!entity) return;
+    const at = event.at ?? new Date();
+    const openedFingerprints = new Set(event.opened.map(f => f.fingerprint));
+    const openedNow = (
+      await store.findingsByFingerprint(entity.id, [...openedFingerprints])
+    ).filter(o => openedFingerprints.has(o.fingerprint));
+    const resolved =
+      event.resolved > 0
+        ? await store.resolvedInScan(entity.id, event.scanId, MAX_LISTED)
+        : { items: [], total: 0 };
 
     const modelChanged = Boolean(
       event.previous &&
