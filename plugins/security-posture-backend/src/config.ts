@@ -112,7 +112,9 @@ function requestLimit(
     duration(config, 'window', fallback.window),
   );
   if (!(windowMs > 0)) {
-    throw new Error(`securityPosture: ${key}.window must be a positive duration`);
+    throw new Error(
+      `securityPosture: ${key}.window must be a positive duration`,
+    );
   }
   return { max: positiveInt(config, 'max', fallback.max), windowMs };
 }

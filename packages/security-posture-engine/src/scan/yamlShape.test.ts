@@ -18,9 +18,7 @@ describe('hostile YAML outside the scan pipeline', () => {
       'document 2 (line 3) nests deeper than 100 levels',
     );
     expect(yamlShapeProblem('a: [[[1]]]\n')).toBeUndefined();
-    expect(yamlShapeProblem('[['.repeat(50) + ']]'.repeat(50))).toBe(
-      undefined,
-    );
+    expect(yamlShapeProblem('[['.repeat(50) + ']]'.repeat(50))).toBe(undefined);
   });
 
   it('counts syntax errors without composing', () => {

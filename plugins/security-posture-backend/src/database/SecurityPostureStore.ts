@@ -222,9 +222,7 @@ export class SecurityPostureStore {
         request.scope === null
           ? query.whereNull('scope')
           : query.where({ scope: request.scope });
-      const waiting = await scoped(
-        tx('scan_runs').where({ status: 'queued' }),
-      )
+      const waiting = await scoped(tx('scan_runs').where({ status: 'queued' }))
         .orderBy('created_at', 'asc')
         .first();
       if (waiting) return { outcome: 'reused', run: mapScanRun(waiting) };
