@@ -29,7 +29,7 @@ import { setupResponseFeatures } from './response/setup';
 import { RetentionTask } from './scan/RetentionTask';
 import { Scanner } from './scan/Scanner';
 import { ScanService } from './scan/ScanService';
-import { createRouter } from './service/router';
+import { createRouter, unknownRouteHandler } from './service/router';
 
 /**
  * The Security Posture backend plugin: scheduled scans of the catalog's resources,
@@ -214,6 +214,7 @@ export const securityPosturePlugin = createBackendPlugin({
           }),
         );
         httpRouter.use(response.router);
+        httpRouter.use(unknownRouteHandler());
         await response.start();
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         logger.info(

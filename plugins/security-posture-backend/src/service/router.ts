@@ -532,6 +532,24 @@ export async function createRouter(
   return router;
 }
 
+/**
+ * Answers a request that no route matched (an empty or extra path segment, a
+ * typo) with a JSON 404 naming it, like every other error of the API. Mounted
+ * after all the plugin's routers.
+ */
+export function unknownRouteHandler(): express.RequestHandler {
+  return (req, _res, next) => {
+    const path = `${req.baseUrl}${req.path}`;
+    next(
+      new NotFoundError(
+        `No route ${req.method} ${
+          path.length > 200 ? `${path.slice(0, 200)}…` : path
+        } (see the Security Posture REST API)`,
+      ),
+    );
+  };
+}
+
 /** Worst score first; unscored last. */
 function worstFirst(a: EntityScoreSummary, b: EntityScoreSummary): number {
   const pa = a.score.percent ?? Infinity;
