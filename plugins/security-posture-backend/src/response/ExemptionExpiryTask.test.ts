@@ -1,6 +1,7 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import { promises as fs } from 'node:fs';
@@ -34,7 +35,7 @@ describe('ExemptionExpiryTask', () => {
 
   async function setup(
     databaseId: Parameters<typeof createStores>[1],
-    options: { alerts?: Record<string, unknown>; files?: string[] } = {},
+    options: { alerts?: JsonObject; files?: string[] } = {},
   ) {
     const { store, responseStore } = await createStores(databases, databaseId);
     const now = new Date('2026-12-01T10:00:00Z');

@@ -1,5 +1,6 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import type { EntityScanEvent } from '../scan/Scanner';
 import { readResponseConfig } from './config';
@@ -19,7 +20,7 @@ describe('RegressionAlerter', () => {
 
   async function setup(
     databaseId: Parameters<typeof createStores>[1],
-    alerts: Record<string, unknown> = {},
+    alerts: JsonObject = {},
     send?: (o: NotificationSendOptions) => Promise<void>,
   ) {
     const { store, responseStore } = await createStores(databases, databaseId);
