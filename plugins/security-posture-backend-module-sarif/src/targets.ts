@@ -3,6 +3,8 @@ import type { ScmIntegrationRegistry } from '@backstage/integration';
 import {
   ANNOTATION_MANAGED_BY_LOCATION,
   ANNOTATION_SOURCE_LOCATION,
+  refusedUrlReason,
+  resolveInRepository,
 } from '@internal/backstage-plugin-security-posture-node';
 import { dirname, resolve as resolvePath } from 'node:path';
 
@@ -76,18 +78,9 @@ export function resolveSarifTargets(
         display: item,
       });
     } else if (base.type === 'url') {
-      try {
-        targets.push(
-          urlTarget(
-            integrations.resolveUrl({ url: item, base: base.target }),
-            item,
-          ),
-        );
-      } catch (e) {
-        errors.push(
-          `${item}: cannot resolve against ${base.target}: ${String(e)}`,
-        );
-      }
+      const resolved = resolveInRepository(integrations, item, base.target);
+      if ('error' in resolved) errors.push(resolved.error);
+      else targets.push(urlTarget(resolved.url, item));
     } else {
       errors.push(
         `${item}: cannot resolve a relative path against a ${base.type} location`,
@@ -107,22 +100,11 @@ function urlTarget(url: string, display: string): SarifTarget {
   return { kind: 'url', url, tree: !FILE.test(pathname), display };
 }
 
-const PRIVATE_HOST =
-  /^(localhost|.*\.localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|\[::1?\]|\[f[cd][0-9a-f]*:.*\]|\[fe80:.*\])$/i;
-
 /**
- * Refuses URLs pointing at loopback, link-local (cloud metadata) or private
- * addresses written as literals, whatever `backend.reading.allow` says.
+ * Refuses URLs pointing at the local machine, cloud metadata services,
+ * loopback, link-local, private or reserved addresses (literals in any
+ * notation) or carrying credentials, whatever `backend.reading.allow` says.
  */
 export function refusedUrl(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return `${url}: not a valid URL`;
-  }
-  if (PRIVATE_HOST.test(parsed.hostname)) {
-    return `${url}: loopback, link-local and private addresses are not read`;
-  }
-  return undefined;
+  return refusedUrlReason(url);
 }

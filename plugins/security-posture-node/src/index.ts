@@ -10,6 +10,8 @@ export * from './annotations';
 export * from './providers';
 export * from './checks';
 export * from './extensions';
+export { refusedUrlReason, resolveInRepository } from './urls';
+export type { UrlResolver } from './urls';
 export type {
   CanonicalType,
   CheckDefinition,

@@ -1,5 +1,12 @@
 import { promises as fs } from 'node:fs';
-import { extname, join, relative, isAbsolute, sep } from 'node:path';
+import {
+  extname,
+  isAbsolute,
+  join,
+  relative,
+  resolve as resolvePath,
+  sep,
+} from 'node:path';
 
 /** One file read from a local target, or why it was not. */
 export type LocalFile =
@@ -12,6 +19,8 @@ export type LocalFile =
   | { file: string; error: string; unreadable: boolean };
 
 const SCANNED = new Set(['.yaml', '.yml', '.json']);
+const OUTSIDE_ROOTS =
+  'outside the directories local manifests may be read from (securityPosture.providers.manifests.localRoots)';
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.terraform']);
 
 /**
@@ -36,6 +45,22 @@ export class LocalFiles {
       );
     }
     return this.realRoots;
+  }
+
+  /** Whether `path`, as written (before links are resolved), is under a root. */
+  private async lexicallyInside(path: string): Promise<boolean> {
+    const roots = [
+      ...this.roots.map(r => resolvePath(r)),
+      ...(await this.resolvedRoots()),
+    ];
+    const target = resolvePath(path);
+    return roots.some(root => {
+      const rel = relative(root, target);
+      return (
+        rel === '' ||
+        (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel))
+      );
+    });
   }
 
   /** The real path of `path` when it is inside a root, else undefined. */
@@ -76,6 +101,16 @@ export class LocalFiles {
     limits: { maxFileBytes: number; budget: { files: number; bytes: number } },
     signal?: AbortSignal,
   ): AsyncGenerator<LocalFile> {
+    // Refused before the file system is asked, so the answer does not tell
+    // whether something exists outside the roots.
+    if (!(await this.lexicallyInside(path))) {
+      yield {
+        file: display,
+        error: OUTSIDE_ROOTS,
+        unreadable: true,
+      };
+      return;
+    }
     let stat;
     try {
       stat = await fs.stat(path);
@@ -90,12 +125,7 @@ export class LocalFiles {
     }
     const real = await this.inside(path);
     if (!real) {
-      yield {
-        file: display,
-        error:
-          'outside the directories local manifests may be read from (securityPosture.providers.manifests.localRoots)',
-        unreadable: true,
-      };
+      yield { file: display, error: OUTSIDE_ROOTS, unreadable: true };
       return;
     }
     if (stat.isFile()) {

@@ -174,7 +174,7 @@ describe('ManifestsResourceProvider', () => {
   });
 
   it.each([
-    ['../../outside/secret.yaml', 'no such file'],
+    ['../../outside/secret.yaml', 'outside the directories'],
     ['file:///etc/passwd', 'only http(s) URLs or paths relative'],
     ['missing.yaml', 'no such file or directory'],
     ['broken.yaml', 'broken.yaml'],
@@ -185,6 +185,25 @@ describe('ManifestsResourceProvider', () => {
     );
     expect(result?.incomplete).toContain(message);
     expect(result?.resources).toEqual([]);
+  });
+
+  it('does not tell whether a file outside the roots exists', async () => {
+    const exists = await provider().getEntityResources(
+      entity({
+        'security-posture.backstage.io/manifests': join(outside, 'secret.yaml'),
+      }),
+      context(),
+    );
+    const missing = await provider().getEntityResources(
+      entity({
+        'security-posture.backstage.io/manifests': join(outside, 'nope.yaml'),
+      }),
+      context(),
+    );
+    expect(exists?.incomplete).toContain('outside the directories');
+    expect(exists?.incomplete?.replace('secret', 'nope')).toBe(
+      missing?.incomplete,
+    );
   });
 
   it('refuses paths that escape the local roots', async () => {

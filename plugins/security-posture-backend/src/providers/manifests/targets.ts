@@ -3,6 +3,8 @@ import type { ScmIntegrationRegistry } from '@backstage/integration';
 import {
   ANNOTATION_MANAGED_BY_LOCATION,
   ANNOTATION_SOURCE_LOCATION,
+  refusedUrlReason,
+  resolveInRepository,
 } from '@internal/backstage-plugin-security-posture-node';
 import { dirname, resolve as resolvePath } from 'node:path';
 
@@ -29,8 +31,8 @@ const FILE_EXTENSIONS = /\.(ya?ml|json)$/i;
  * Resolves the items of the manifests annotation: absolute http(s) URLs as they
  * are, relative paths against the entity's catalog file (`managed-by-location`,
  * else `source-location`) — a local path for `file:` locations, a URL resolved
- * through the SCM integrations for `url:` locations. Other URL schemes (`file:`,
- * `ftp:` …) are refused.
+ * through the SCM integrations for `url:` locations, inside the repository of the
+ * catalog file. Other URL schemes (`file:`, `ftp:` …) are refused.
  */
 export function resolveManifestTargets(
   entity: Entity,
@@ -80,14 +82,9 @@ export function resolveManifestTargets(
         display: item,
       });
     } else if (base.type === 'url') {
-      try {
-        const url = integrations.resolveUrl({ url: item, base: base.target });
-        targets.push(urlTarget(url, item));
-      } catch (e) {
-        errors.push(
-          `${item}: cannot resolve against ${base.target}: ${String(e)}`,
-        );
-      }
+      const resolved = resolveInRepository(integrations, item, base.target);
+      if ('error' in resolved) errors.push(resolved.error);
+      else targets.push(urlTarget(resolved.url, item));
     } else {
       errors.push(
         `${item}: cannot resolve a relative path against a ${base.type} location`,
@@ -124,22 +121,12 @@ export function addressMatchesPrefix(address: string, prefix: string): boolean {
   return next === '.' || next === '[';
 }
 
-const PRIVATE_HOST =
-  /^(localhost|.*\.localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|\[::1?\]|\[f[cd][0-9a-f]*:.*\]|\[fe80:.*\])$/i;
-
 /**
- * Refuses URLs that point at loopback, link-local (cloud metadata) or private
- * addresses written as literals, whatever `backend.reading.allow` says.
+ * Refuses URLs that point at the local machine, cloud metadata services,
+ * loopback, link-local, private or reserved addresses (literals in any
+ * notation), carry credentials or use another scheme than http(s), whatever
+ * `backend.reading.allow` says (see `refusedUrlReason`).
  */
 export function checkUrlHost(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return `${url}: not a valid URL`;
-  }
-  if (PRIVATE_HOST.test(parsed.hostname)) {
-    return `${url}: loopback, link-local and private addresses are not read`;
-  }
-  return undefined;
+  return refusedUrlReason(url);
 }
