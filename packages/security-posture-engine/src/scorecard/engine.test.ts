@@ -60,6 +60,24 @@ describe('createPostureEngine', () => {
     ]);
   });
 
+  it('counts passing results per check, leaving out checks that never passed', () => {
+    const engine = createPostureEngine({ checks: TEST_CHECKS });
+    const a = engine.assess(
+      [
+        testResource('a', allPassing()),
+        testResource('b', { ...allPassing(), egress_filtered: false }),
+      ],
+      { now: NOW },
+    );
+    expect(a.passedByCheck?.get('test.egress_filtered')).toBe(1);
+    expect(a.passedByCheck?.get('test.tls_1_2_minimum')).toBe(2);
+    const none = engine.assess(
+      [testResource('c', { ...allPassing(), egress_filtered: false })],
+      { now: NOW },
+    );
+    expect(none.passedByCheck?.has('test.egress_filtered')).toBe(false);
+  });
+
   it('proportional: weight × passed / evaluated', () => {
     const engine = createPostureEngine({
       checks: TEST_CHECKS,

@@ -47,6 +47,12 @@ export interface Assessment extends ScoredEvaluation {
   evaluations: number;
   /** Resources assessed. */
   resources: number;
+  /**
+   * Passing resource × check results per check id (checks that passed nowhere
+   * are absent). With the findings, it tells which checks were evaluated and
+   * passed, e.g. for compliance per framework control.
+   */
+  passedByCheck?: ReadonlyMap<string, number>;
 }
 
 /** A configured scoring model, ready to assess resource sets. */
@@ -118,6 +124,7 @@ export function createPostureEngine(
         modelVersion,
         evaluations: evaluation.evaluations,
         resources: resources.length,
+        passedByCheck: evaluation.passed,
       };
     },
   };
