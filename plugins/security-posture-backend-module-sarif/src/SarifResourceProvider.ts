@@ -227,7 +227,8 @@ export class SarifResourceProvider implements SecurityPostureResourceProvider {
       const documents: CachedRead['documents'] = [];
       for (const file of await tree.files()) {
         const name = `${target.display.replace(/\/+$/, '')}/${file.path}`;
-        const content = await file.content();
+        // An empty file (or a symbolic link) comes back as an empty array.
+        const content = Buffer.from(await file.content());
         if (budget.files <= 0 || budget.bytes < content.length) {
           problems.push(
             `${target.display}: the file or byte limit of one entity was reached`,

@@ -165,10 +165,12 @@ export class LocalFiles {
       if (!entry.isFile() && !entry.isSymbolicLink()) continue;
       const real = await this.inside(path);
       if (!real) {
+        // Refused, and the result is incomplete: the entity says why.
         yield {
           file: shown,
-          error: 'links outside the allowed directories, skipped',
-          unreadable: false,
+          error:
+            'a symbolic link to a file outside the directories local manifests may be read from, not read',
+          unreadable: true,
         };
         continue;
       }

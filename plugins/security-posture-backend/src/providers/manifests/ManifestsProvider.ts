@@ -174,7 +174,9 @@ export class ManifestsResourceProvider
             );
             break;
           }
-          const content = await file.content();
+          // An empty file (or a symbolic link: its target is never read) comes
+          // back from the tree reader as an empty array, not a Buffer.
+          const content = Buffer.from(await file.content());
           if (content.length > config.maxFileBytes) {
             problems.push(
               `${name}: file is ${content.length} bytes, larger than the ${config.maxFileBytes} byte limit`,
