@@ -3,7 +3,6 @@ import {
   fail,
   PASS,
   SKIP,
-  type CanonicalType,
   type CheckDefinition,
   type Resource,
 } from '@internal/security-posture-engine';
@@ -20,7 +19,7 @@ import type { SubjectRef } from './reports';
  * aggregated group of results) and subject, owned by whoever owns the subject.
  * @public
  */
-export const IMPORTED_RESULT_TYPE = 'import.policy-report' as CanonicalType;
+export const IMPORTED_RESULT_TYPE = 'import.policy-report';
 
 /** One of the results an aggregated resource stands for. */
 export interface AggregatedResult {

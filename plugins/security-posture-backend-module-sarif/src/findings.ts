@@ -7,7 +7,6 @@ import {
   fail,
   PASS,
   SKIP,
-  type CanonicalType,
   type CheckDefinition,
   type CheckOutcome,
   type Resource,
@@ -21,7 +20,7 @@ import type { ParsedSarif, ResultLocation } from './sarif';
  * aggregating mapping rules, every result of one tool and control on one file.
  * Named like the PolicyReports module's `import.policy-report`.
  */
-export const SARIF_RESULT_TYPE = 'import.sarif' as CanonicalType;
+export const SARIF_RESULT_TYPE = 'import.sarif';
 
 /** Attributes of a {@link SARIF_RESULT_TYPE} resource. */
 export interface SarifFindingAttributes {

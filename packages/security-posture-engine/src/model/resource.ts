@@ -38,8 +38,16 @@ export type AwsResourceType =
   | 'aws.kms.key'
   | 'aws.cloudtrail.trail';
 
-/** Every canonical type. Other strings are allowed for types added by extensions. */
-export type CanonicalType = KubernetesResourceType | AwsResourceType;
+/** The canonical types the engine itself normalises to and checks. */
+export type BuiltInCanonicalType = KubernetesResourceType | AwsResourceType;
+
+/**
+ * Every canonical type: the built-in ones, or a type added by an extension (for
+ * example `import.policy-report` or `import.sarif`, the results other scanners
+ * produced), named `<source>.<type>`. Any string is accepted, while editors still
+ * suggest the built-in names.
+ */
+export type CanonicalType = BuiltInCanonicalType | (string & {});
 
 /** The document format a resource was read from. */
 export type SourceFormat =

@@ -6,7 +6,6 @@ import type {
 import {
   fail,
   PASS,
-  type CanonicalType,
   type CheckDefinition,
   type Resource,
 } from '@internal/security-posture-engine';
@@ -15,8 +14,8 @@ import {
  * Canonical types only the test checks apply to, so the built-in catalogue (also
  * loaded by the plugin) leaves the hand-computed scores alone.
  */
-export const TEST_WORKLOAD = 'test.workload' as CanonicalType;
-export const TEST_BUCKET = 'test.bucket' as CanonicalType;
+export const TEST_WORKLOAD = 'test.workload';
+export const TEST_BUCKET = 'test.bucket';
 
 const remediation = (text: string) => ({
   text,
