@@ -39,6 +39,40 @@ export const ANNOTATION_KUBERNETES_LABEL_SELECTOR =
 export const ANNOTATION_KUBERNETES_NAMESPACE =
   'backstage.io/kubernetes-namespace';
 
+/**
+ * Comma-separated SARIF files or directories (tfsec, Trivy, Checkov reports),
+ * relative to the entity's catalog file like {@link ANNOTATION_MANIFESTS}, or
+ * absolute http(s) URLs. Read by the SARIF import module.
+ * @public
+ */
+export const ANNOTATION_SARIF = 'security-posture.backstage.io/sarif';
+
+/**
+ * Comma-separated ARNs of the cloud resources the entity owns; `*` in an ARN
+ * matches any characters (`arn:aws:s3:::acme-exports-*`). Matched against the
+ * `arns` ownership hint of listed resources.
+ * @public
+ */
+export const ANNOTATION_AWS_ARN = 'security-posture.backstage.io/aws-arn';
+
+/**
+ * The annotations an `arns` ownership hint is matched against unless the provider
+ * names its own (`arnAnnotations` of the provider): ours, the
+ * generic `aws.amazon.com/arn`, and the per-type ones Roadie's AWS catalog module
+ * writes on the Resource entities it creates.
+ * @public
+ */
+export const DEFAULT_ARN_ANNOTATIONS: readonly string[] = [
+  ANNOTATION_AWS_ARN,
+  'aws.amazon.com/arn',
+  'amazon.com/s3-bucket-arn',
+  'amazon.com/lambda-function-arn',
+  'amazon.com/iam-role-arn',
+  'amazon.com/iam-user-arn',
+  'amazon.com/dynamo-db-table-arn',
+  'amazon.com/eks-cluster-arn',
+];
+
 /** Where the catalog read the entity from (`url:…` or `file:…`). @public */
 export const ANNOTATION_MANAGED_BY_LOCATION =
   'backstage.io/managed-by-location';

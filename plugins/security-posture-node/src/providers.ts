@@ -1,6 +1,13 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import type { Resource } from '@internal/security-posture-engine';
+import type { ProviderEntities } from './entities';
+
+export {
+  ProviderEntityIndex,
+  type ProviderEntities,
+  type ProviderEntity,
+} from './entities';
 
 /**
  * What a provider gets with every call.
@@ -12,6 +19,15 @@ export interface ResourceProviderContext {
   logger: LoggerService;
   /** Start time of the scan. */
   now: Date;
+  /**
+   * The entities whose resources the scan assesses (the kinds of
+   * `securityPosture.scan.entityKinds`), with their annotations and lookups by
+   * annotation: providers that resolve ownership themselves (label selectors, for
+   * example) read them here instead of querying the catalog. In a scheduled scan
+   * it is the whole catalog, every shard included; in a requested scan of one
+   * entity, only the entities being scanned. The backend always sets it.
+   */
+  entities?: ProviderEntities;
 }
 
 /**
@@ -52,11 +68,37 @@ export interface OwnershipHints {
   /** A `backstage.io/kubernetes-id` label value, matched against the entities' annotation of that name. */
   kubernetesId?: string;
   /**
+   * ARNs of the resource, matched against the ARNs entities list in their ARN
+   * annotations (the provider's {@link SecurityPostureResourceProvider.arnAnnotations},
+   * by default {@link DEFAULT_ARN_ANNOTATIONS}); `*` in an annotation matches any
+   * characters.
+   */
+  arns?: string[];
+  /**
    * Group (or user) that owns the resource when no entity claims it (for example an
    * `owner` tag): the resource then counts against that team's ownership coverage.
    */
   ownerRef?: string;
 }
+
+/**
+ * When the backend holds back a provider's result that shrank, as a sign the
+ * provider lost data rather than the resources going away:
+ * - `default`: when it is below `securityPosture.scan.quarantine.minRatio` (half)
+ *   of the last accepted one, for an entity or for a whole listing, an empty one
+ *   included — right for inventories (clusters, accounts, files), which do not
+ *   shrink by half from one scan to the next;
+ * - `when-empty`: only when it drops to nothing (a scanner that restarted and has
+ *   not reported yet), while a result that only shrank is applied;
+ * - `never`: every result is applied — for findings imported from other scanners,
+ *   which shrink legitimately when people fix things, from providers that report
+ *   missing inputs as `incomplete` or by throwing.
+ *
+ * A quarantined result is accepted once it has been seen
+ * `securityPosture.scan.quarantine.releaseAfterScans` scans in a row.
+ * @public
+ */
+export type QuarantinePolicy = 'default' | 'when-empty' | 'never';
 
 /**
  * A resource listed by a provider, with where it might belong.
@@ -93,6 +135,13 @@ export interface SecurityPostureResourceProvider {
   readonly id: string;
   /** Canonical resource types (`k8s.workload`, `aws.s3.bucket` …) the provider can supply. */
   readonly resourceTypes: readonly string[];
+  /** How shrinking results are quarantined (see {@link QuarantinePolicy}); `default` when absent. */
+  readonly quarantine?: QuarantinePolicy;
+  /**
+   * The entity annotations its listed resources' {@link OwnershipHints.arns} are
+   * matched against; {@link DEFAULT_ARN_ANNOTATIONS} when absent.
+   */
+  readonly arnAnnotations?: readonly string[];
   /**
    * Whether the provider has anything to say about an entity (usually: the entity
    * carries its annotation). Entities no provider applies to are reported as
@@ -107,8 +156,12 @@ export interface SecurityPostureResourceProvider {
     context: ResourceProviderContext,
   ): Promise<EntityResourcesResult | undefined>;
   /**
-   * Every resource the provider sees, in batches, with ownership hints. Called once
-   * per scan run (per shard).
+   * Every resource the provider sees, in batches, with ownership hints.
+   *
+   * Called once per scan interval: with several shards, the first shard task of an
+   * interval lists the provider, and the other shards — on this replica or
+   * another — read that listing from the database rather than calling the
+   * provider again (see the backend README). A requested scan lists afresh.
    */
   listResources?(
     context: ResourceProviderContext,
