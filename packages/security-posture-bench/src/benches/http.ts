@@ -17,6 +17,7 @@ import { teamsOf } from '../estate/generate';
 import { Rng } from '../estate/random';
 import type { LoadResult } from '../load';
 import { fmt, percentile } from '../measure';
+import { profiled } from '../profile';
 import type { Report } from '../report';
 import { ensureHistory } from './storage';
 import type { BenchOptions } from './types';
@@ -44,7 +45,11 @@ function loadFromChild(request: object): Promise<LoadResult> {
         );
         return;
       }
-      resolve(JSON.parse(line.slice('@@load '.length)));
+      try {
+        resolve(JSON.parse(line.slice('@@load '.length)));
+      } catch (e) {
+        reject(new Error(`unreadable load generator output: ${String(e)}`));
+      }
     });
   });
 }
@@ -114,13 +119,17 @@ export async function runHttpBench(
     for (const route of routes) {
       // Warm-up: every path once.
       for (const p of route.paths.slice(0, 50)) await backend.request('GET', p);
-      const result = await loadFromChild({
-        origin: base.origin,
-        paths: route.paths.map(p => `${base.pathname}${p}`),
-        token: BENCH_TOKEN,
-        connections,
-        durationSeconds,
-      });
+      const result = await profiled(
+        `http-${kind}-${route.name.replace(/\W+/g, '-')}`,
+        () =>
+          loadFromChild({
+            origin: base.origin,
+            paths: route.paths.map(p => `${base.pathname}${p}`),
+            token: BENCH_TOKEN,
+            connections,
+            durationSeconds,
+          }),
+      );
       const bad = result.non2xx + result.errors + result.timeouts;
       if (bad > 0) {
         throw new Error(
