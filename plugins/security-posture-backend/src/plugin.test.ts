@@ -338,7 +338,9 @@ describe('security-posture backend', () => {
       ['status=bogus', 'unknown status "bogus"'],
       ['severity=urgent', 'unknown severity "urgent"'],
       ['cursor=garbage', 'Invalid cursor'],
-      ['sort=asc', 'unknown query parameter "sort"'],
+      ['sort=asc', 'sort: must be one of severity, category, status'],
+      ['sort=severity&sort=check', 'sort: must be one of'],
+      ['sort=--severity', 'got "--severity"'],
     ])('answers 400 for %s', async (query, message) => {
       const res = await request(server).get(
         `${api}/entities/component/default/b/findings?${query}`,

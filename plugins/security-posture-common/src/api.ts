@@ -78,6 +78,13 @@ export interface EntityPosture {
    * and whether it is met; absent when no target matches.
    */
   target?: PostureTargetStatus;
+  /**
+   * Compliance per framework (CIS, NIST 800-53, SOC 2, PCI DSS, ISO 27001):
+   * the share of the framework controls evaluated on the entity (or, for a
+   * roll-up, on its members) whose checks all pass. Absent for results computed
+   * before the plugin kept it.
+   */
+  frameworks?: FrameworkCompliance[];
 }
 
 /** Lifecycle status of a finding. @public */
@@ -116,6 +123,31 @@ export interface Finding {
   /** A Software Template that fixes it, when one is configured for the check. */
   fix?: FindingFixTemplate;
 }
+
+/**
+ * What `GET …/findings` sorts by (`sort=<key>`; `sort=-<key>` for descending):
+ * `severity` (low → critical), `category`, `status`, `firstSeen`, `lastSeen`,
+ * `check` (check id) and `resource` (kind, namespace and name). Ties are broken
+ * most severe first, then by finding id, so paging is stable. @public
+ */
+export const FINDING_SORT_KEYS = [
+  'severity',
+  'category',
+  'status',
+  'firstSeen',
+  'lastSeen',
+  'check',
+  'resource',
+] as const;
+
+/** A key of {@link FINDING_SORT_KEYS}. @public */
+export type FindingSortKey = (typeof FINDING_SORT_KEYS)[number];
+
+/** A findings sort order: a key, ascending, or `-` and a key, descending. @public */
+export type FindingSort = FindingSortKey | `-${FindingSortKey}`;
+
+/** The order findings come in when no sort is asked for: most severe first. @public */
+export const DEFAULT_FINDING_SORT: FindingSort = '-severity';
 
 /** A page of a list; pass `nextCursor` as `cursor` for the next page. @public */
 export interface Page<T> {
@@ -166,6 +198,12 @@ export interface TeamPosture {
   ownership?: { owned: number; total: number };
   /** Posture targets over the team's entities (and the team itself). */
   target?: TeamTargetSummary;
+  /**
+   * Compliance per framework over everything the team and its sub-teams own: a
+   * framework control passes when its checks pass on every entity that
+   * evaluated it. Computed when the roll-ups are, stored with them.
+   */
+  frameworks?: FrameworkCompliance[];
 }
 
 /** `GET /leaderboard` @public */
@@ -438,4 +476,63 @@ export interface ExemptionDebt {
     title?: string;
     counts: Record<ExemptionState, number>;
   }>;
+}
+
+// ------------------------------------------------------ compliance frameworks
+
+/** A framework control that fails, with the checks that fail it. @public */
+export interface FailingFrameworkControl {
+  /** Control id in the framework, e.g. `AC-6` (NIST 800-53) or `5.2.1` (CIS Kubernetes). */
+  id: string;
+  /** Checks mapped onto the control that failed on a resource (at most 20). */
+  checks: string[];
+  /** Every failure is covered by an active exemption: it passes with exemptions applied. */
+  exempted: boolean;
+}
+
+/**
+ * Compliance with one framework: the share of the evaluated framework controls
+ * whose checks all pass. A framework control (e.g. NIST `AC-6`) is evaluated
+ * when a check mapped onto it passed or failed on a resource; it passes when
+ * none of those checks failed on any resource of the entity (of any entity the
+ * team owns, for a team). Controls no check evaluated do not count. @public
+ */
+export interface FrameworkCompliance {
+  id: FrameworkId;
+  title: string;
+  /** Controls of the framework the check catalogue maps checks onto. */
+  mapped: number;
+  /** Controls with evidence: the denominator. */
+  evaluated: number;
+  passing: number;
+  failing: number;
+  /** Controls whose checks only ended in errors: neither passing nor failing. */
+  unknown: number;
+  /** passing / evaluated in percent (one decimal); null when nothing was evaluated. */
+  percent: number | null;
+  /** Passing controls when failures covered by active exemptions count as passes. */
+  adjustedPassing: number;
+  adjustedPercent: number | null;
+  /** The failing controls, by id (at most 100; left out of `GET /frameworks` rows). */
+  failingControls?: FailingFrameworkControl[];
+}
+
+/** A team's row of `GET /frameworks`. @public */
+export interface TeamFrameworkCompliance {
+  entityRef: string;
+  title?: string;
+  /** Scored entities the team's roll-up covers. */
+  entityCount: number;
+  /** One entry per framework of the report, in its order. */
+  frameworks: FrameworkCompliance[];
+}
+
+/** `GET /frameworks`: framework compliance per team. @public */
+export interface FrameworkReport {
+  /** Frameworks the check catalogue maps checks onto (and the number of their controls it maps). */
+  frameworks: Array<{ id: FrameworkId; title: string; mapped: number }>;
+  /** Teams the caller may read, by name. */
+  teams: Page<TeamFrameworkCompliance>;
+  modelVersion: string;
+  generatedAt: string;
 }

@@ -4,13 +4,19 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   CATEGORY_IDS,
+  DEFAULT_FINDING_SORT,
   SEVERITIES,
   severityRank,
   toPercent,
   type CategoryId,
+  type FindingSort,
   type Severity,
 } from '@internal/backstage-plugin-security-posture-common';
 import { Knex } from 'knex';
+import {
+  parseFrameworkStates,
+  type FrameworkStates,
+} from '../frameworks/frameworkStates';
 import type { RequestLimit, ScanRequestLimits } from '../scan/requestLimits';
 import type {
   CatalogEntityInfo,
@@ -30,6 +36,13 @@ import type {
   StoredFinding,
   UnclaimedResourceWrite,
 } from './types';
+import {
+  cursorAfter,
+  cursorBindings,
+  findingsSortColumns,
+  resourceSortKey,
+  type FindingsCursor,
+} from './findingsSort';
 import {
   chunk,
   dayOf,
@@ -88,14 +101,19 @@ export interface EntityResultOutcome {
   opened: FindingWrite[];
 }
 
-/** Filters of a findings page. */
+/** Filters, order and position of a findings page. */
 export interface FindingsQuery {
   statuses?: string[];
   severities?: string[];
   categories?: string[];
   limit: number;
-  cursor?: { rank: number; id: number };
+  /** Order (`key` or `-key`); most severe first when absent. */
+  sort?: FindingSort;
+  /** `next` of the previous page, for the same filters and order. */
+  cursor?: FindingsCursor;
 }
+
+export type { FindingsCursor };
 
 /** Settings of the history writes. */
 export interface HistoryOptions {
@@ -525,6 +543,63 @@ export class SecurityPostureStore {
     return rows.map(mapPostureWithEntity);
   }
 
+  /**
+   * The framework states of latest postures (roll-ups of groups for the
+   * framework report), with just enough of the entity to list them: reads the
+   * latest table only, and none of its other JSON columns.
+   */
+  async listFrameworkStates(filter: {
+    isRollup?: boolean;
+    kinds?: string[];
+    refs?: string[];
+  }): Promise<
+    Array<{
+      entity: Pick<
+        StoredCatalogEntity,
+        'id' | 'ref' | 'kind' | 'title' | 'type'
+      >;
+      memberCount: number;
+      frameworks: FrameworkStates | null;
+    }>
+  > {
+    const run = async (refs?: string[]) => {
+      const query = this.db('entity_posture as p')
+        .join('catalog_entities as e', 'e.id', 'p.entity_id')
+        .select(
+          'e.id',
+          'e.entity_ref',
+          'e.kind',
+          'e.title',
+          'e.type',
+          'p.member_count',
+          'p.frameworks_json',
+        )
+        .orderBy('e.entity_ref', 'asc');
+      if (filter.isRollup !== undefined) {
+        query.where('p.is_rollup', filter.isRollup);
+      }
+      if (filter.kinds) query.whereIn('e.kind', filter.kinds);
+      if (refs) query.whereIn('e.entity_ref', refs);
+      return (await query).map((r: Row) => ({
+        entity: {
+          id: toNumber(r.id),
+          ref: String(r.entity_ref),
+          kind: String(r.kind),
+          title: r.title ?? undefined,
+          type: r.type ?? undefined,
+        },
+        memberCount: toNumber(r.member_count),
+        frameworks: parseFrameworkStates(r.frameworks_json),
+      }));
+    };
+    if (!filter.refs) return run();
+    const out = [];
+    for (const part of chunk(filter.refs, IN_CHUNK)) {
+      out.push(...(await run(part)));
+    }
+    return out.sort((a, b) => (a.entity.ref < b.entity.ref ? -1 : 1));
+  }
+
   private postureQuery() {
     return this.db('entity_posture as p')
       .join('catalog_entities as e', 'e.id', 'p.entity_id')
@@ -870,6 +945,7 @@ export class SecurityPostureStore {
       member_count: p.memberCount,
       model_version: p.modelVersion,
       input_hash: p.inputHash,
+      frameworks_json: p.frameworks ? JSON.stringify(p.frameworks) : null,
       updated_at: scan.at,
     };
     const { entity_id: _id, ...update } = row;
@@ -1005,6 +1081,7 @@ export class SecurityPostureStore {
         check_id: f.checkId,
         resource_uid: f.resourceUid,
         resource_json: JSON.stringify(f.resource),
+        resource_sort: resourceSortKey(f.resource),
         severity: f.severity,
         severity_rank: severityRank(f.severity),
         category: f.category,
@@ -1029,6 +1106,7 @@ export class SecurityPostureStore {
           check_id: tx.raw('excluded.check_id'),
           resource_uid: tx.raw('excluded.resource_uid'),
           resource_json: tx.raw('excluded.resource_json'),
+          resource_sort: tx.raw('excluded.resource_sort'),
           severity: tx.raw('excluded.severity'),
           severity_rank: tx.raw('excluded.severity_rank'),
           category: tx.raw('excluded.category'),
@@ -1265,8 +1343,10 @@ export class SecurityPostureStore {
   // ---------------------------------------------------------------- findings
 
   /**
-   * A page of the findings of one or more entities (a roll-up's members), most
-   * severe first; keyset pagination on (severity, id).
+   * A page of the findings of one or more entities (a roll-up's members), in
+   * the order asked for (most severe first by default); keyset pagination on
+   * the sort columns and the finding id, so pages neither skip nor repeat
+   * findings while others are written. An invalid cursor yields an empty page.
    */
   async listFindings(
     entityIds: readonly number[],
@@ -1274,9 +1354,10 @@ export class SecurityPostureStore {
   ): Promise<{
     items: StoredFinding[];
     totalCount: number;
-    next?: { rank: number; id: number };
+    next?: FindingsCursor;
   }> {
     if (entityIds.length === 0) return { items: [], totalCount: 0 };
+    const sort = query.sort ?? DEFAULT_FINDING_SORT;
     const base = () => {
       const q = this.db('findings as f').whereIn('f.entity_id', entityIds);
       if (query.statuses?.length) q.whereIn('f.status', query.statuses);
@@ -1285,33 +1366,48 @@ export class SecurityPostureStore {
       return q;
     };
     const [{ n }] = await base().count({ n: '*' });
+    const columns = [
+      ...findingsSortColumns(sort),
+      {
+        column: 'f.id',
+        direction: 'asc' as const,
+      },
+    ];
     const page = base()
       .join('catalog_entities as e', 'e.id', 'f.entity_id')
       .select('f.*', 'e.entity_ref as e_entity_ref');
     if (query.cursor) {
-      const { rank, id } = query.cursor;
-      page.where(q =>
-        q
-          .where('f.severity_rank', '>', rank)
-          .orWhere(q2 =>
-            q2.where('f.severity_rank', rank).where('f.id', '>', id),
-          ),
-      );
+      const bindings =
+        query.cursor.sort === sort ? cursorBindings(query.cursor) : undefined;
+      if (!bindings) return { items: [], totalCount: toNumber(n) };
+      const values = [...bindings, query.cursor.id];
+      // (a > x) or (a = x and b > y) or (a = x and b = y and id > z) …
+      page.where(outer => {
+        columns.forEach((column, i) => {
+          outer.orWhere(inner => {
+            for (let j = 0; j < i; j++) {
+              inner.where(columns[j].column, values[j]);
+            }
+            inner.where(
+              column.column,
+              column.direction === 'asc' ? '>' : '<',
+              values[i],
+            );
+          });
+        });
+      });
     }
-    const rows = await page
-      .orderBy('f.severity_rank', 'asc')
-      .orderBy('f.id', 'asc')
-      .limit(query.limit + 1);
+    for (const column of columns) {
+      page.orderBy(column.column, column.direction);
+    }
+    const rows = await page.limit(query.limit + 1);
     const more = rows.length > query.limit;
     const items = rows.slice(0, query.limit);
     const last = items[items.length - 1];
     return {
       items: items.map(r => mapFinding(r, r.e_entity_ref)),
       totalCount: toNumber(n),
-      next:
-        more && last
-          ? { rank: toNumber(last.severity_rank), id: toNumber(last.id) }
-          : undefined,
+      next: more && last ? cursorAfter(sort, last) : undefined,
     };
   }
 
@@ -1666,6 +1762,7 @@ function mapPosture(row: Row, entityRef: string): PostureRecord {
     delta7d: toNumberOrNull(row.delta_7d),
     delta30d: toNumberOrNull(row.delta_30d),
     updatedAt: toDate(row.updated_at),
+    frameworks: parseFrameworkStates(row.frameworks_json),
   };
 }
 

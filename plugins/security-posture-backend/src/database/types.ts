@@ -9,6 +9,7 @@ import type {
   Severity,
   CategoryId,
 } from '@internal/backstage-plugin-security-posture-common';
+import type { FrameworkStates } from '../frameworks/frameworkStates';
 
 /** Status of a scan run. */
 export type ScanRunStatus =
@@ -109,6 +110,11 @@ export interface PostureRecord {
   delta7d: number | null;
   delta30d: number | null;
   updatedAt: Date;
+  /**
+   * What the checks mapped onto each framework control did (merged over the
+   * members for a roll-up); null or absent when not computed.
+   */
+  frameworks?: FrameworkStates | null;
 }
 
 /** A latest-posture row joined with its catalog entity. */

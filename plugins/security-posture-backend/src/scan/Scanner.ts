@@ -41,6 +41,7 @@ import {
   toApiExemption,
   type SourcedExemption,
 } from '../exemptions/exemptions';
+import { entityFrameworkStates } from '../frameworks/frameworkStates';
 import { computeRollups, Hierarchy } from './rollups';
 
 /** How a scan ended. */
@@ -754,6 +755,11 @@ export class Scanner {
       memberCount: 0,
       modelVersion: assessment.modelVersion,
       inputHash: problems.length > 0 ? null : inputHash,
+      frameworks: entityFrameworkStates(
+        ctx.engine.checks,
+        assessment.passedByCheck,
+        findings,
+      ),
     };
     const outcome = await store.applyEntityResult({
       entityId,

@@ -9,6 +9,7 @@ import {
   type PointsToGain,
 } from '@internal/backstage-plugin-security-posture-common';
 import type { PostureWrite } from '../database/SecurityPostureStore';
+import { mergeFrameworkStates } from '../frameworks/frameworkStates';
 import type { PostureWithEntity, StoredCatalogEntity } from '../database/types';
 
 /** A computed roll-up for one System, Domain or Group. */
@@ -137,7 +138,8 @@ export class Hierarchy {
 
 /**
  * Aggregates scored entities into one posture: Σ earned / Σ possible overall, per
- * category and per control; severity counts, coverage and points to gain summed.
+ * category and per control; severity counts, coverage and points to gain summed;
+ * framework control states merged (a control fails when it fails on a member).
  */
 export function aggregatePostures(
   entityRef: string,
@@ -262,6 +264,7 @@ export function aggregatePostures(
     memberCount: members.length,
     modelVersion,
     inputHash: null,
+    frameworks: mergeFrameworkStates(members.map(m => m.frameworks)),
   };
 }
 

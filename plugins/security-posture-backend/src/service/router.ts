@@ -8,10 +8,14 @@ import type {
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  DEFAULT_FINDING_SORT,
+  FRAMEWORK_TITLES,
   summarize,
   type CheckCatalogue as CheckCatalogueResponse,
   type EntityScoreSummary,
   type Finding,
+  type FrameworkId,
+  type FrameworkReport,
   type Leaderboard,
   type LeaderboardEntry,
   type OwnershipReport,
@@ -30,6 +34,11 @@ import {
   type CheckCatalogue,
 } from '../checks/CheckCatalogue';
 import type { SecurityPostureStore } from '../database/SecurityPostureStore';
+import { cursorBindings, type FindingsCursor } from '../database/findingsSort';
+import {
+  mappedControlCounts,
+  summarizeFrameworks,
+} from '../frameworks/frameworkStates';
 import type { PostureWithEntity, StoredCatalogEntity } from '../database/types';
 import type { PostureDecorations } from '../response/decorations';
 import { toDate } from '../database/util';
@@ -51,6 +60,7 @@ import {
   encodeCursor,
   entityParams,
   findingsQuery,
+  frameworksQuery,
   historyQuery,
   leaderboardQuery,
   ownershipQuery,
@@ -106,6 +116,18 @@ export async function createRouter(
     return decorate ? decorate.summary(summary, p) : summary;
   };
 
+  // Controls per framework the check catalogue maps, per loaded catalogue.
+  const mappedByEngine = new WeakMap<object, Map<FrameworkId, number>>();
+  const frameworkMapping = async () => {
+    const engine = await checks.current();
+    let mapped = mappedByEngine.get(engine);
+    if (!mapped) {
+      mapped = mappedControlCounts(engine.checks);
+      mappedByEngine.set(engine, mapped);
+    }
+    return { mapped, modelVersion: engine.modelVersion };
+  };
+
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
 
@@ -151,6 +173,12 @@ export async function createRouter(
     const posture = await store.getPosture(ref);
     if (posture) {
       const body = toEntityPosture(posture, now(), options.staleAfterMs);
+      if (posture.frameworks) {
+        const { mapped } = await frameworkMapping();
+        body.frameworks = summarizeFrameworks(posture.frameworks, mapped, {
+          details: true,
+        });
+      }
       res.json(decorate ? decorate.entity(body, posture) : body);
       return;
     }
@@ -190,11 +218,9 @@ export async function createRouter(
     const credentials = await credentialsOf(req);
     const query = parse(findingsQuery, req.query, 'query parameter');
     const { ref } = await resolveEntity(req, credentials);
+    const sort = query.sort ?? DEFAULT_FINDING_SORT;
     const cursor = query.cursor
-      ? decodeCursor(
-          query.cursor,
-          z.object({ r: z.number().int(), i: z.number().int() }),
-        )
+      ? findingsCursor(query.cursor, sort)
       : undefined;
     const ids = await findingEntityIds(credentials, ref);
     const page = await store.listFindings(ids, {
@@ -202,22 +228,26 @@ export async function createRouter(
       severities: query.severity,
       categories: query.category,
       limit: query.limit,
-      cursor: cursor ? { rank: cursor.r, id: cursor.i } : undefined,
+      sort,
+      cursor,
     });
     const body: Page<ReturnType<typeof toFinding>> = {
       items: page.items.map(f => withFix(toFinding(f, ref))),
       nextCursor: page.next
-        ? encodeCursor({ r: page.next.rank, i: page.next.id })
+        ? encodeCursor({
+            s: page.next.sort,
+            v: page.next.values,
+            i: page.next.id,
+          })
         : null,
       totalCount: page.totalCount,
     };
     res.json(body);
   });
 
-  router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
-    const credentials = await credentialsOf(req);
+  /** Score history of an entity or roll-up, in the range the query asks for. */
+  async function history(req: express.Request, ref: string, id?: number) {
     const query = parse(historyQuery, req.query, 'query parameter');
-    const { ref, entity } = await resolveEntity(req, credentials);
     const to = query.to ?? now();
     const from = query.from ?? new Date(to.getTime() - 90 * DAY_MS);
     if (from > to) {
@@ -230,9 +260,36 @@ export async function createRouter(
         `Invalid query parameter: the range from-to is longer than ${MAX_HISTORY_DAYS} days`,
       );
     }
-    const id = entity?.id ?? (await store.getCatalogEntity(ref))?.id;
-    const rows = id === undefined ? [] : await store.getHistory(id, from, to);
-    res.json(rows.map(toHistoryPoint));
+    const entityId = id ?? (await store.getCatalogEntity(ref))?.id;
+    const rows =
+      entityId === undefined ? [] : await store.getHistory(entityId, from, to);
+    return rows.map(toHistoryPoint);
+  }
+
+  router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    parse(historyQuery, req.query, 'query parameter');
+    const { ref, entity } = await resolveEntity(req, credentials);
+    res.json(await history(req, ref, entity?.id));
+  });
+
+  /**
+   * A team's score history: its roll-up over everything it and its sub-groups
+   * own, written at every scan like an entity's (snapshots when it changed,
+   * daily rows for long ranges).
+   */
+  router.get('/teams/:namespace/:name/history', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const params = parse(teamParams, req.params, 'team reference');
+    parse(historyQuery, req.query, 'query parameter');
+    const ref = normalizeRef({ kind: 'group', ...params });
+    await access.assertCanRead(credentials, ref);
+    const stored = await store.getCatalogEntity(ref);
+    if (!stored) {
+      const entity = await catalog.getEntityByRef(ref, { credentials });
+      if (!entity) throw new NotFoundError(`No group ${ref} in the catalog`);
+    }
+    res.json(await history(req, ref, stored?.id));
   });
 
   router.get('/teams/:namespace/:name', async (req, res) => {
@@ -310,6 +367,12 @@ export async function createRouter(
       worstFindings: worst.map(f => withFix(toFinding(f, f.entityRef))),
       ownership: { owned: ownedResources, total: ownedResources + unowned },
     };
+    if (rollup?.frameworks) {
+      const { mapped } = await frameworkMapping();
+      body.frameworks = summarizeFrameworks(rollup.frameworks, mapped, {
+        details: true,
+      });
+    }
     res.json(decorate ? decorate.team(body, rollup) : body);
   });
 
@@ -372,6 +435,59 @@ export async function createRouter(
     }
     const body: Leaderboard = { teams, entities, generatedAt: t.toISOString() };
     res.json(decorate ? await decorate.leaderboard(body) : body);
+  });
+
+  /**
+   * Framework compliance per team: the share of evaluated framework controls
+   * whose checks all pass over what each team and its sub-teams own, read from
+   * the roll-ups (computed at scan time). Teams the caller may not read are
+   * left out; the same group types as the leaderboard.
+   */
+  router.get('/frameworks', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const query = parse(frameworksQuery, req.query, 'query parameter');
+    const offset = query.cursor
+      ? decodeCursor(query.cursor, z.object({ o: z.number().int().min(0) })).o
+      : 0;
+    const { mapped, modelVersion } = await frameworkMapping();
+    const ids = [...mapped.keys()];
+    const groupTypes = options.leaderboardGroupTypes;
+    const rows = (
+      await store.listFrameworkStates({ isRollup: true, kinds: ['group'] })
+    ).filter(
+      r =>
+        groupTypes.length === 0 ||
+        groupTypes.includes((r.entity.type ?? '').toLowerCase()),
+    );
+    const readable = await access.readable(
+      credentials,
+      rows.map(r => r.entity.ref),
+    );
+    const visible = rows.filter(r => readable.has(r.entity.ref));
+    const page = visible.slice(offset, offset + query.limit);
+    const next = offset + page.length;
+    const body: FrameworkReport = {
+      frameworks: ids.map(id => ({
+        id,
+        title: FRAMEWORK_TITLES[id],
+        mapped: mapped.get(id) ?? 0,
+      })),
+      teams: {
+        items: page.map(r => ({
+          entityRef: r.entity.ref,
+          ...(r.entity.title ? { title: r.entity.title } : {}),
+          entityCount: r.memberCount,
+          frameworks: summarizeFrameworks(r.frameworks, mapped, {
+            frameworks: ids,
+          }),
+        })),
+        nextCursor: next < visible.length ? encodeCursor({ o: next }) : null,
+        totalCount: visible.length,
+      },
+      modelVersion,
+      generatedAt: now().toISOString(),
+    };
+    res.json(body);
   });
 
   router.get('/ownership', async (req, res) => {
@@ -548,6 +664,44 @@ export function unknownRouteHandler(): express.RequestHandler {
       ),
     );
   };
+}
+
+/**
+ * Decodes a findings cursor for a sort order: one made for another order, or
+ * whose values do not fit it, is refused. Cursors of the first release
+ * (severity rank and id) still continue the default order.
+ */
+function findingsCursor(text: string, sort: FindingsCursor['sort']) {
+  const decoded = decodeCursor(
+    text,
+    z.union([
+      z.object({
+        s: z.string().max(32),
+        v: z.array(z.union([z.string().max(4096), z.number()])).max(4),
+        i: z.number().int(),
+      }),
+      z.object({ r: z.number().int(), i: z.number().int() }),
+    ]),
+  );
+  const cursor: FindingsCursor =
+    's' in decoded
+      ? {
+          sort: decoded.s as FindingsCursor['sort'],
+          values: decoded.v,
+          id: decoded.i,
+        }
+      : { sort: DEFAULT_FINDING_SORT, values: [decoded.r], id: decoded.i };
+  if (cursor.sort !== sort) {
+    throw new InputError(
+      `Invalid cursor: it continues sort=${cursor.sort}, not sort=${sort}; start again without a cursor`,
+    );
+  }
+  if (!cursorBindings(cursor)) {
+    throw new InputError(
+      'Invalid cursor: pass the nextCursor of a previous page',
+    );
+  }
+  return cursor;
 }
 
 /** Worst score first; unscored last. */

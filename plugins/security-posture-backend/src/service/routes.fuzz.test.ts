@@ -121,6 +121,7 @@ const KNOWN_QUERY = [
   'to',
   'windowDays',
   'regressions',
+  'sort',
 ];
 
 /** A query string: known and unknown keys, repeated keys, qs brackets. */

@@ -1,9 +1,12 @@
 import { InputError } from '@backstage/errors';
 import {
   CATEGORY_IDS,
+  FINDING_SORT_KEYS,
   SEVERITIES,
+  type FindingSort,
 } from '@internal/backstage-plugin-security-posture-common';
 import { z } from 'zod';
+import { isFindingSort } from '../database/findingsSort';
 
 const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
 const KIND = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/;
@@ -83,6 +86,26 @@ function limit(max: number, fallback: number) {
 
 const single = z.string().optional();
 
+/** `sort=<key>` or `sort=-<key>` (descending), once. */
+const findingSort = z
+  .unknown()
+  .optional()
+  .transform((value, ctx): FindingSort | undefined => {
+    if (value === undefined || value === '') return undefined;
+    if (typeof value !== 'string' || !isFindingSort(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be one of ${FINDING_SORT_KEYS.join(
+          ', ',
+        )}, optionally with a leading "-" for descending, got ${JSON.stringify(
+          value,
+        )}`,
+      });
+      return z.NEVER;
+    }
+    return value;
+  });
+
 /** `GET …/findings` */
 export const findingsQuery = z
   .object({
@@ -94,6 +117,7 @@ export const findingsQuery = z
     category: listOf(CATEGORY_IDS, 'category'),
     limit: limit(500, 50),
     cursor: single,
+    sort: findingSort,
   })
   .strict();
 
@@ -129,6 +153,11 @@ export const historyQuery = z
 
 /** `GET /leaderboard` */
 export const leaderboardQuery = z.object({ limit: limit(100, 20) }).strict();
+
+/** `GET /frameworks` */
+export const frameworksQuery = z
+  .object({ limit: limit(500, 100), cursor: single })
+  .strict();
 
 /** `GET /ownership` */
 export const ownershipQuery = z
