@@ -438,11 +438,9 @@ describe('canary secrets', () => {
     const seen: string[] = [];
     let answered = 0;
     for (const route of routes) {
-      const params = route.path.includes(':id')
-        ? scanIds.map(id => ({ id }))
-        : route.path.includes(':name')
-        ? refs
-        : [{}];
+      let params: Array<Record<string, string>> = [{}];
+      if (route.path.includes(':id')) params = scanIds.map(id => ({ id }));
+      else if (route.path.includes(':name')) params = refs;
       for (const p of params) {
         const path = route.path.replace(/:(\w+)/g, (_m, k) => p[k] ?? 'x');
         const res = await request(server).get(

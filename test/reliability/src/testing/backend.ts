@@ -74,15 +74,11 @@ export async function dumpDatabase(
     for (const row of rows) {
       for (const [column, value] of Object.entries(row)) {
         if (value === null || value === undefined) continue;
-        out.push({
-          table,
-          column,
-          value: Buffer.isBuffer(value)
-            ? value.toString('utf8')
-            : typeof value === 'object'
-            ? JSON.stringify(value)
-            : String(value),
-        });
+        let text: string;
+        if (Buffer.isBuffer(value)) text = value.toString('utf8');
+        else if (typeof value === 'object') text = JSON.stringify(value);
+        else text = String(value);
+        out.push({ table, column, value: text });
       }
     }
   }
