@@ -332,8 +332,40 @@ export class Scanner {
         } catch (e) {
           if (ctx.signal.aborted) throw e;
           this.problem(ctx, `${item.info.ref}: ${message(e)}`);
+          await this.keepLastResult(ctx, entityId, item.info.ref, e);
         }
       }
+    }
+  }
+
+  /**
+   * After an entity's results could not be written (each entity is one
+   * transaction, so nothing of them was): its last known results stand, marked
+   * partial with the reason, so the page does not claim they are current.
+   */
+  private async keepLastResult(
+    ctx: ScanContext,
+    entityId: number,
+    ref: string,
+    error: unknown,
+  ) {
+    try {
+      await this.options.store.markEntityPartial({
+        entityId,
+        at: ctx.at,
+        statusReasons: [
+          `The results of scan ${ctx.scanId} could not be saved (${message(
+            error,
+          )}); the last known results are shown`,
+        ],
+        providerStates: [],
+      });
+    } catch (e) {
+      this.options.logger.warn(
+        `Security posture: ${ref} could not be marked partial either: ${message(
+          e,
+        )}`,
+      );
     }
   }
 
