@@ -239,10 +239,12 @@ export function summarizeFrameworks(
 
 /** Orders control ids naturally: `AC-2` before `AC-10`, `1.2` before `1.10`. */
 export function compareControlIds(a: string, b: string): number {
-  return (
-    a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' }) ||
-    (a < b ? -1 : a > b ? 1 : 0)
-  );
+  const natural = a.localeCompare(b, 'en', {
+    numeric: true,
+    sensitivity: 'base',
+  });
+  if (natural !== 0 || a === b) return natural;
+  return a < b ? -1 : 1;
 }
 
 /** Parses stored states, dropping anything that is not shaped like them. */
