@@ -235,11 +235,12 @@ describe('the route table of the security-posture router', () => {
     const singles = ours().filter(isSingleRead);
     expect(singles.length).toBeGreaterThanOrEqual(5);
     for (const route of singles) {
-      for (const values of [
+      const variants: Array<Record<string, string>> = [
         {},
         { kind: 'system', name: 'shop' },
         { kind: 'group', name: 'dept' },
-      ]) {
+      ];
+      for (const values of variants) {
         const path = concrete(
           route.path,
           route.path.startsWith('/teams') ? { name: 'dept' } : values,
