@@ -65,6 +65,15 @@ export interface Config {
          */
         releaseAfterScans?: number;
       };
+      /**
+       * With several shards, an inventory provider (a cluster, an account) is
+       * listed once per scan interval: the first shard task lists it into the
+       * database and the other shard tasks, on any replica, reuse that listing
+       * when it started at most this long before them. Default: half the
+       * schedule's frequency (30 minutes for a cron schedule). Requested scans
+       * always list afresh.
+       */
+      listingMaxAge?: HumanDuration;
     };
     providers?: {
       /** The built-in manifests / IaC provider (annotation `security-posture.backstage.io/manifests`). */

@@ -48,6 +48,11 @@ export interface SecurityPostureConfig {
     snapshotHeartbeatMs: number;
     requestPollInterval: HumanDuration;
     quarantine: { minRatio: number; releaseAfterScans: number };
+    /**
+     * How old an inventory listing made by another shard task may be and still be
+     * reused by a scheduled shard (`scan.listingMaxAge`).
+     */
+    listingMaxAgeMs: number;
     /** Rate limits of requested scans (`POST /scans`). */
     requestLimits: ScanRequestLimits;
   };
@@ -120,6 +125,31 @@ function requestLimit(
 }
 
 /**
+ * Half the scan frequency when it is a duration (the shard tasks of one interval
+ * start together, the next interval is a whole period later); 30 minutes for a
+ * cron or manual schedule.
+ */
+function defaultListingMaxAgeMs(
+  definition: SchedulerServiceTaskScheduleDefinition,
+): number {
+  const frequency = definition.frequency as unknown;
+  if (
+    frequency &&
+    typeof frequency === 'object' &&
+    !('cron' in frequency) &&
+    !('trigger' in frequency)
+  ) {
+    const ms = durationToMilliseconds(
+      typeof (frequency as { toObject?: unknown }).toObject === 'function'
+        ? (frequency as { toObject(): HumanDuration }).toObject()
+        : (frequency as HumanDuration),
+    );
+    if (ms > 0) return Math.floor(ms / 2);
+  }
+  return 30 * 60 * 1000;
+}
+
+/**
  * Reads and validates the `securityPosture` section. Paths are resolved against
  * the backend's working directory (like catalog file locations).
  */
@@ -148,13 +178,14 @@ export function readSecurityPostureConfig(root: Config): SecurityPostureConfig {
     );
   }
 
+  const scanSchedule = schedule(scan?.getOptionalConfig('schedule'), {
+    frequency: { hours: 6 },
+    timeout: { hours: 1 },
+    initialDelay: { minutes: 1 },
+  });
   return {
     scan: {
-      schedule: schedule(scan?.getOptionalConfig('schedule'), {
-        frequency: { hours: 6 },
-        timeout: { hours: 1 },
-        initialDelay: { minutes: 1 },
-      }),
+      schedule: scanSchedule,
       shards: positiveInt(scan, 'shards', 1),
       entityKinds: (
         scan?.getOptionalStringArray('entityKinds') ?? ['Component', 'Resource']
@@ -173,6 +204,11 @@ export function readSecurityPostureConfig(root: Config): SecurityPostureConfig {
         minRatio,
         releaseAfterScans: positiveInt(quarantine, 'releaseAfterScans', 3),
       },
+      listingMaxAgeMs: scan?.has('listingMaxAge')
+        ? durationToMilliseconds(
+            duration(scan, 'listingMaxAge', { minutes: 30 }),
+          )
+        : defaultListingMaxAgeMs(scanSchedule),
       requestLimits: {
         perEntity: requestLimit(
           requestLimits?.getOptionalConfig('perEntity'),

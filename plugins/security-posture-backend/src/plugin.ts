@@ -26,6 +26,7 @@ import { SecurityPostureStore } from './database/SecurityPostureStore';
 import { ALL_CANONICAL_TYPES, engineNormalizers } from './engineAdapter';
 import { ManifestsResourceProvider } from './providers/manifests/ManifestsProvider';
 import { setupResponseFeatures } from './response/setup';
+import { ProviderListings } from './scan/ProviderListings';
 import { RetentionTask } from './scan/RetentionTask';
 import { Scanner } from './scan/Scanner';
 import { ScanService } from './scan/ScanService';
@@ -181,6 +182,8 @@ export const securityPosturePlugin = createBackendPlugin({
           auditor,
           config: config.scan,
           exemptionFiles: config.exemptions.files,
+          // After the store, which runs the migrations.
+          listings: await ProviderListings.create({ database }),
           onEntityScanned: response.onEntityScanned,
         });
         const scans = new ScanService({

@@ -1,6 +1,7 @@
 import type { Entity } from '@backstage/catalog-model';
 import type {
   EntityResourcesResult,
+  QuarantinePolicy,
   SecurityPostureResourceProvider,
 } from '@internal/backstage-plugin-security-posture-node';
 import {
@@ -126,6 +127,8 @@ export class FakeProvider implements SecurityPostureResourceProvider {
   readonly resourceTypes: string[] = [TEST_WORKLOAD, TEST_BUCKET];
   answers = new Map<string, FakeAnswer>();
   calls: string[] = [];
+  /** How the backend quarantines its shrinking results (tests switch it). */
+  quarantine?: QuarantinePolicy;
 
   constructor(readonly id = 'fake') {}
 

@@ -1232,8 +1232,10 @@ export class SecurityPostureStore {
         last_seen: at,
       });
     }
+    // A provider's listing is reported shard by shard: replacing one shard's
+    // part leaves the other shards' rows alone.
     const existing = await tx('unowned_resources')
-      .where({ reporter })
+      .where(shard === null ? { reporter } : { reporter, shard })
       .select('uid_hash');
     const gone = existing
       .map(r => String(r.uid_hash))

@@ -4,9 +4,12 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
   ListedResource,
+  ProviderEntity,
+  ResourceProviderContext,
   SecurityPostureResourceProvider,
 } from '@internal/backstage-plugin-security-posture-node';
 import { randomUUID } from 'node:crypto';
@@ -22,6 +25,7 @@ import { CatalogReader } from '../catalog/CatalogReader';
 import { CheckCatalogue } from '../checks/CheckCatalogue';
 import { readSecurityPostureConfig } from '../config';
 import { SecurityPostureStore } from '../database/SecurityPostureStore';
+import { ProviderListings } from './ProviderListings';
 import { Scanner, type EntityScanEvent } from './Scanner';
 
 jest.setTimeout(120_000);
@@ -34,6 +38,8 @@ describe('Scanner', () => {
     options: {
       providers?: (fake: FakeProvider) => SecurityPostureResourceProvider[];
       entities?: ReturnType<typeof testCatalog>;
+      /** More `securityPosture.scan` settings. */
+      scan?: JsonObject;
     } = {},
   ) {
     const knex = await databases.init(databaseId);
@@ -51,7 +57,9 @@ describe('Scanner', () => {
     initialAnswers(fake);
     const config = readSecurityPostureConfig(
       new ConfigReader({
-        securityPosture: { scan: { quarantine: { releaseAfterScans: 2 } } },
+        securityPosture: {
+          scan: { quarantine: { releaseAfterScans: 2 }, ...options.scan },
+        },
       }),
     );
     const audited: Array<{ eventId: string; meta: unknown }> = [];
@@ -65,32 +73,37 @@ describe('Scanner', () => {
       }),
     };
     const events: EntityScanEvent[] = [];
-    const scanner = new Scanner({
-      onEntityScanned: event => {
-        events.push(event);
-      },
-      store,
-      catalog: new CatalogReader({
-        catalog,
-        auth: mockServices.auth(),
+    const providers = options.providers ? options.providers(fake) : [fake];
+    /** A backend replica: its own scanner and listings, the shared database. */
+    const replica = () =>
+      new Scanner({
+        onEntityScanned: event => {
+          events.push(event);
+        },
+        store,
+        catalog: new CatalogReader({
+          catalog,
+          auth: mockServices.auth(),
+          logger,
+          scanKinds: ['component', 'resource'],
+          // Several pages, so the cursor is followed.
+          pageSize: 3,
+        }),
+        providers,
+        checks: new CheckCatalogue({
+          logger,
+          builtin: TEST_CHECKS,
+          extra: [],
+          sources: [],
+          scoring: {},
+        }),
         logger,
-        scanKinds: ['component', 'resource'],
-        // Several pages, so the cursor is followed.
-        pageSize: 3,
-      }),
-      providers: options.providers ? options.providers(fake) : [fake],
-      checks: new CheckCatalogue({
-        logger,
-        builtin: TEST_CHECKS,
-        extra: [],
-        sources: [],
-        scoring: {},
-      }),
-      logger,
-      auditor,
-      config: config.scan,
-      exemptionFiles: [],
-    });
+        auditor,
+        config: config.scan,
+        exemptionFiles: [],
+        listings: new ProviderListings(knex, { pollMs: 20 }),
+      });
+    const scanner = replica();
     const scan = async () => {
       const id = randomUUID();
       await store.createScanRun({ id, trigger: 'schedule', status: 'running' });
@@ -101,7 +114,17 @@ describe('Scanner', () => {
       await store.finishScanRun(id, outcome);
       return { id, outcome };
     };
-    return { knex, store, scanner, fake, catalog, scan, audited, events };
+    return {
+      knex,
+      store,
+      scanner,
+      replica,
+      fake,
+      catalog,
+      scan,
+      audited,
+      events,
+    };
   }
 
   const percent = async (store: SecurityPostureStore, ref: string) =>
@@ -419,6 +442,290 @@ describe('Scanner', () => {
       });
       expect(await store.getPosture('component:default/b')).toMatchObject({
         status: 'ok',
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'lists an inventory provider once per scan interval for shards on several replicas on %p',
+    async databaseId => {
+      const entities = testCatalog();
+      const annotate = (name: string, key: string, value: string) => {
+        entities.find(e => e.metadata.name === name)!.metadata.annotations![
+          key
+        ] = value;
+      };
+      annotate('a', 'backstage.io/kubernetes-id', 'shop-a');
+      annotate('b', 'backstage.io/kubernetes-id', 'shop-b');
+      annotate(
+        'c',
+        'security-posture.backstage.io/aws-arn',
+        'arn:aws:s3:::c-*',
+      );
+      let extraEncrypted = false;
+      const contexts: ResourceProviderContext[] = [];
+      const inventory: SecurityPostureResourceProvider = {
+        id: 'live',
+        resourceTypes: ['test.workload', 'test.bucket'],
+        async *listResources(context) {
+          contexts.push(context);
+          yield [
+            {
+              resource: workload('a-live', false),
+              hints: { kubernetesId: 'shop-a' },
+            },
+            {
+              resource: workload('b-live', true),
+              hints: { kubernetesId: 'shop-b' },
+            },
+            {
+              resource: bucket('c-extra', {
+                encrypted: extraEncrypted,
+                public: false,
+              }),
+              hints: { arns: ['arn:aws:s3:::c-extra'] },
+            },
+            {
+              resource: bucket('stray', { encrypted: true, public: false }),
+              hints: { ownerRef: 'leaf1' },
+            },
+          ];
+        },
+      };
+      const { store, replica, scan } = await setup(databaseId, {
+        entities,
+        providers: fake => [fake, inventory],
+        scan: { shards: 3, listingMaxAge: { seconds: 2 } },
+      });
+      // Three replicas, each running one shard task of the interval.
+      const replicas = [replica(), replica(), replica()];
+      const interval = () =>
+        Promise.all(
+          replicas.map((scanner, shard) =>
+            scanner.scanShard({
+              scanId: randomUUID(),
+              shard,
+              shards: 3,
+              signal: new AbortController().signal,
+            }),
+          ),
+        );
+
+      const first = await interval();
+      expect(first.map(o => o.status)).toEqual([
+        'succeeded',
+        'succeeded',
+        'succeeded',
+      ]);
+      expect(contexts).toHaveLength(1);
+      // The provider saw every shard's entities, not only its own.
+      expect(
+        [...contexts[0].entities!.all()]
+          .map((e: ProviderEntity) => e.ref)
+          .sort(),
+      ).toEqual([
+        'component:default/a',
+        'component:default/b',
+        'component:default/unannotated',
+        'resource:default/c',
+      ]);
+      // Each shard applied its own entities' part of the listing.
+      expect(await store.getPosture('component:default/a')).toMatchObject({
+        resourceCount: 3,
+        percent: 100,
+      });
+      expect(await store.getPosture('component:default/b')).toMatchObject({
+        resourceCount: 3,
+        earned: 10,
+      });
+      // c: its public lake and the unencrypted extra bucket (claimed by ARN).
+      expect(await store.getPosture('resource:default/c')).toMatchObject({
+        resourceCount: 2,
+        earned: 0,
+        possible: 19,
+      });
+      const unowned = await store.listUnowned({ offset: 0, limit: 10 });
+      expect(unowned.items.map(r => r.name)).toEqual(['stray']);
+      expect((await store.unownedByTeam()).get('group:default/leaf1')).toBe(1);
+
+      // The next interval lists again, once.
+      extraEncrypted = true;
+      await new Promise(r => setTimeout(r, 2100));
+      await interval();
+      expect(contexts).toHaveLength(2);
+      expect(await store.getPosture('resource:default/c')).toMatchObject({
+        earned: 9,
+        possible: 19,
+      });
+
+      // A requested scan of everything lists afresh, once for all its shards.
+      await scan();
+      expect(contexts).toHaveLength(3);
+      expect(
+        (await store.listUnowned({ offset: 0, limit: 10 })).totalCount,
+      ).toBe(1);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'resolves ARN hints against the provider ARN annotations or the default ones on %p',
+    async databaseId => {
+      const entities = testCatalog();
+      const a = entities.find(e => e.metadata.name === 'a')!;
+      const c = entities.find(e => e.metadata.name === 'c')!;
+      const db = 'arn:aws:rds:eu-west-1:111122223333:db:c';
+      a.metadata.annotations![
+        'aws.amazon.com/arn'
+      ] = `arn:aws:s3:::a-logs, ${db}`;
+      c.metadata.annotations!['example.com/arn'] = db;
+      const listing = (
+        id: string,
+        resource: ListedResource,
+        arnAnnotations?: string[],
+      ): SecurityPostureResourceProvider => ({
+        id,
+        resourceTypes: ['test.bucket'],
+        ...(arnAnnotations ? { arnAnnotations } : {}),
+        async *listResources() {
+          yield [resource];
+        },
+      });
+      const { store, scan } = await setup(databaseId, {
+        entities,
+        providers: fake => [
+          fake,
+          // Default annotations: a claims its logs bucket.
+          listing('cloud', {
+            resource: bucket('a-logs', { encrypted: false, public: false }),
+            hints: { arns: ['arn:aws:s3:::a-logs'] },
+          }),
+          // Its own annotation only: c claims the database, a's claim is not read.
+          listing(
+            'other-cloud',
+            {
+              resource: bucket('c-db', { encrypted: true, public: false }),
+              hints: { arns: [db] },
+            },
+            ['example.com/arn'],
+          ),
+        ],
+      });
+      await scan();
+      expect(await store.getPosture('component:default/a')).toMatchObject({
+        resourceCount: 3,
+        earned: 19,
+      });
+      expect(await store.getPosture('resource:default/c')).toMatchObject({
+        resourceCount: 2,
+      });
+      expect(
+        (await store.listUnowned({ offset: 0, limit: 10 })).totalCount,
+      ).toBe(0);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'applies shrinking results of providers that opt out of quarantine on %p',
+    async databaseId => {
+      const { store, scan, fake } = await setup(databaseId);
+      fake.quarantine = 'never';
+      await scan();
+      const bId = (await store.getCatalogEntity('component:default/b'))!.id;
+      // Everything fixed at once: the result is applied, not held back.
+      fake.answers.set('component:default/b', []);
+      const fixed = await scan();
+      expect(await store.getPosture('component:default/b')).toMatchObject({
+        status: 'ok',
+        resourceCount: 0,
+      });
+      const findings = await store.listFindings([bId], { limit: 10 });
+      expect(findings.items.map(f => f.status)).toEqual([
+        'resolved',
+        'resolved',
+      ]);
+      const run = await store.getScanRun(fixed.id);
+      for (const f of findings.items) {
+        expect(f.resolvedAt!.getTime()).toBeGreaterThanOrEqual(
+          run!.startedAt!.getTime() - 1000,
+        );
+      }
+
+      // when-empty: a result that shrank is applied, an empty one held back.
+      fake.quarantine = 'when-empty';
+      initialAnswers(fake);
+      await scan();
+      fake.answers.set('component:default/b', [workload('b', true)]);
+      await scan();
+      expect(await store.getPosture('component:default/b')).toMatchObject({
+        status: 'ok',
+        resourceCount: 1,
+      });
+      fake.answers.set('component:default/b', []);
+      await scan();
+      const held = await store.getPosture('component:default/b');
+      expect(held).toMatchObject({ status: 'partial', resourceCount: 1 });
+      expect(held?.statusReasons.join(' ')).toMatch(
+        /returned 0 resources, nothing where there were the 1.*quarantined/,
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "counts entities owned by a user for their systems but not for the user's groups on %p",
+    async databaseId => {
+      const entities = testCatalog();
+      entities.push(
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'User',
+          metadata: { name: 'jane', namespace: 'default' },
+          spec: { memberOf: ['leaf1'] },
+          relations: [{ type: 'memberOf', targetRef: 'group:default/leaf1' }],
+        },
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: {
+            name: 'side-project',
+            namespace: 'default',
+            annotations: { 'test/resources': 'yes' },
+          },
+          spec: {
+            type: 'service',
+            lifecycle: 'experimental',
+            owner: 'user:default/jane',
+            system: 'shop',
+          },
+          relations: [
+            { type: 'ownedBy', targetRef: 'user:default/jane' },
+            { type: 'partOf', targetRef: 'system:default/shop' },
+          ],
+        },
+      );
+      const { store, scan, fake } = await setup(databaseId, { entities });
+      fake.answers.set('component:default/side-project', [
+        workload('side-project', true),
+      ]);
+      await scan();
+      expect(
+        await store.getPosture('component:default/side-project'),
+      ).toMatchObject({ earned: 0, possible: 9 });
+      // Its system counts it…
+      expect(await store.getPosture('system:default/shop')).toMatchObject({
+        memberCount: 3,
+        earned: 38,
+        possible: 65,
+      });
+      // …the groups Jane is a member of do not (as the org plugin's ownership
+      // card counts a group's entities).
+      expect(await store.getPosture('group:default/leaf1')).toMatchObject({
+        memberCount: 1,
+        percent: 100,
+      });
+      expect(await store.getPosture('group:default/dept')).toMatchObject({
+        memberCount: 3,
+        earned: 47,
+        possible: 75,
       });
     },
   );

@@ -9,6 +9,11 @@ import {
 } from '@internal/backstage-plugin-security-posture-common';
 import {
   ANNOTATION_KUBERNETES_ID,
+  DEFAULT_ARN_ANNOTATIONS,
+  ProviderEntityIndex,
+  type OwnershipHints,
+  type ProviderEntities,
+  type QuarantinePolicy,
   type ResourceProviderContext,
   type SecurityPostureResourceProvider,
 } from '@internal/backstage-plugin-security-posture-node';
@@ -42,6 +47,7 @@ import {
   type SourcedExemption,
 } from '../exemptions/exemptions';
 import { entityFrameworkStates } from '../frameworks/frameworkStates';
+import type { ProviderListings } from './ProviderListings';
 import { computeRollups, Hierarchy } from './rollups';
 
 /** How a scan ended. */
@@ -95,6 +101,28 @@ interface InventoryResult {
   byEntity: Map<string, Resource[]>;
 }
 
+/** One shard's part of an inventory listing. */
+type ShardListing =
+  | { failed: string }
+  | {
+      failed?: undefined;
+      /** Resources listed, all shards together. */
+      total: number;
+      /** Owned resources by owner, for the owners in scope. */
+      byEntity: Map<string, Resource[]>;
+      /** Resources no entity claims that this shard reports. */
+      unclaimed: UnclaimedResourceWrite[];
+    };
+
+/** The shard a scan runs, and how old a shared listing it may reuse. */
+interface ShardScope {
+  key: string;
+  index: number;
+  count: number;
+  /** A listing started before this is not reused. */
+  freshSince: Date;
+}
+
 /** State of one scan run. */
 interface ScanContext {
   scanId: string;
@@ -106,6 +134,8 @@ interface ScanContext {
   errors: string[];
   /** Providers that declared themselves unavailable during this run. */
   down: Map<string, string>;
+  /** The entities of the scan, as providers see them (set per shard). */
+  entities: ProviderEntities;
 }
 
 const MAX_ERRORS = 200;
@@ -119,7 +149,12 @@ const MAX_ERRORS = 200;
  *   place and marks it `partial` (with `stale_since`).
  * - A provider result that shrinks below `quarantine.minRatio` of the last accepted
  *   one (for an entity, or for a whole listing) is quarantined the same way until
- *   it repeats `quarantine.releaseAfterScans` times.
+ *   it repeats `quarantine.releaseAfterScans` times, unless the provider's
+ *   {@link QuarantinePolicy} says otherwise (`when-empty`, `never`).
+ * - With several shards, an inventory provider is listed once per scan interval:
+ *   the first shard task lists it into {@link ProviderListings} and the others, on
+ *   any replica, read their part (`scan.listingMaxAge`); a requested scan lists
+ *   afresh.
  * - An entity whose inputs (resources, active exemptions, scoring model, day) are
  *   unchanged is not re-assessed; its results are re-dated.
  */
@@ -134,6 +169,11 @@ export class Scanner {
       auditor?: AuditorService;
       config: SecurityPostureConfig['scan'];
       exemptionFiles: readonly string[];
+      /**
+       * Inventory listings shared by the shards of a scan interval. Without it,
+       * every shard task lists every inventory provider itself.
+       */
+      listings?: ProviderListings;
       /** Called after an entity was re-assessed (regression alerts, events). */
       onEntityScanned?: (event: EntityScanEvent) => Promise<void> | void;
     },
@@ -147,7 +187,11 @@ export class Scanner {
     signal: AbortSignal;
   }): Promise<ScanOutcome> {
     return this.run(opts.scanId, opts.signal, async ctx => {
-      await this.runShard(ctx, opts.shard, opts.shards);
+      // A listing another shard task made earlier in this interval is reused.
+      const freshSince = new Date(
+        ctx.at.getTime() - this.options.config.listingMaxAgeMs,
+      );
+      await this.runShard(ctx, opts.shard, opts.shards, freshSince);
     });
   }
 
@@ -158,8 +202,9 @@ export class Scanner {
   }): Promise<ScanOutcome> {
     const shards = this.options.config.shards;
     return this.run(opts.scanId, opts.signal, async ctx => {
+      // A requested scan lists afresh (once, for all its shards).
       for (let shard = 0; shard < shards; shard++) {
-        await this.runShard(ctx, shard, shards);
+        await this.runShard(ctx, shard, shards, ctx.at);
       }
     });
   }
@@ -200,11 +245,9 @@ export class Scanner {
         for (const [k, v] of memberIds) ids.set(k, v);
       }
       const refs = new Set(items.map(i => i.info.ref));
-      const k8sIndex = new Map<string, string[]>();
-      for (const i of items) indexKubernetesId(k8sIndex, i);
+      ctx.entities = providerEntities(items);
       const inventory = await this.collectInventory(ctx, {
         inScope: r => refs.has(r),
-        k8sIndex,
       });
       await this.scanItems(ctx, items, ids, inventory);
     });
@@ -245,6 +288,7 @@ export class Scanner {
         counts,
         errors,
         down: new Map(),
+        entities: new ProviderEntityIndex([]),
       };
       await body(ctx);
       throwIfAborted(signal);
@@ -268,17 +312,24 @@ export class Scanner {
     }
   }
 
-  private async runShard(ctx: ScanContext, shard: number, shards: number) {
+  private async runShard(
+    ctx: ScanContext,
+    shard: number,
+    shards: number,
+    freshSince: Date,
+  ) {
     const { store, catalog } = this.options;
     const items: CatalogItem[] = [];
-    const k8sIndex = new Map<string, string[]>();
-    const inventoryNeeded = this.options.providers.some(p => p.listResources);
+    // Every shard sees the whole catalog's entities: listings are resolved
+    // against all of them.
+    const all: ProviderEntityRow[] = [];
     for await (const page of catalog.pages(ctx.signal)) {
       for (const item of page) {
-        if (inventoryNeeded) indexKubernetesId(k8sIndex, item);
+        if (item.info.scanned) all.push(providerEntityOf(item));
         if (shardOf(item.info.ref, shards) === shard) items.push(item);
       }
     }
+    ctx.entities = new ProviderEntityIndex(all);
     const ids = await store.upsertCatalogEntities(
       items.map(i => i.info),
       ctx.at,
@@ -286,8 +337,7 @@ export class Scanner {
     const shardKey = `${shard}/${shards}`;
     const inventory = await this.collectInventory(ctx, {
       inScope: r => ids.has(r),
-      k8sIndex,
-      shard: { key: shardKey, index: shard, count: shards },
+      shard: { key: shardKey, index: shard, count: shards, freshSince },
     });
     await this.scanItems(
       ctx,
@@ -374,68 +424,35 @@ export class Scanner {
     ctx: ScanContext,
     scope: {
       inScope: (ref: string) => boolean;
-      k8sIndex: ReadonlyMap<string, string[]>;
-      shard?: { key: string; index: number; count: number };
+      shard?: ShardScope;
     },
   ): Promise<Map<string, InventoryResult>> {
-    const { store, logger, config } = this.options;
+    const { store, logger, config, listings } = this.options;
     const out = new Map<string, InventoryResult>();
     for (const provider of this.options.providers) {
       if (!provider.listResources) continue;
-      const byEntity = new Map<string, Resource[]>();
-      const unclaimed: UnclaimedResourceWrite[] = [];
-      let total = 0;
+      let listed: ShardListing;
       try {
-        for await (const batch of provider.listResources(
-          this.providerContext(ctx),
-        )) {
-          throwIfAborted(ctx.signal);
-          for (const { resource, hints } of batch) {
-            total++;
-            const owners = new Set<string>();
-            for (const r of hints.entityRefs ?? []) {
-              const n = tryNormalizeRef(r, { defaultKind: 'component' });
-              if (n) owners.add(n);
-            }
-            if (hints.kubernetesId) {
-              for (const r of scope.k8sIndex.get(hints.kubernetesId) ?? []) {
-                owners.add(r);
-              }
-            }
-            if (owners.size === 0) {
-              if (
-                scope.shard &&
-                shardOf(resource.uid, scope.shard.count) === scope.shard.index
-              ) {
-                unclaimed.push(
-                  toUnclaimed(
-                    resource,
-                    provider.id,
-                    hints.ownerRef
-                      ? tryNormalizeRef(hints.ownerRef, {
-                          defaultKind: 'group',
-                        })
-                      : undefined,
-                  ),
-                );
-              }
-              continue;
-            }
-            for (const owner of owners) {
-              if (!scope.inScope(owner)) continue;
-              const list = byEntity.get(owner);
-              if (list) list.push(resource);
-              else byEntity.set(owner, [resource]);
-            }
-          }
-        }
+        listed =
+          scope.shard && scope.shard.count > 1 && listings
+            ? await this.sharedListing(
+                ctx,
+                provider,
+                scope.shard,
+                scope.inScope,
+              )
+            : await this.listNow(ctx, provider, scope.inScope, scope.shard);
       } catch (e) {
-        if (ctx.signal.aborted) throw e;
-        const reason = `listing failed: ${message(e)}`;
+        if (ctx.signal.aborted || isAbortError(e)) throw e;
+        listed = { failed: message(e) };
+      }
+      if (listed.failed !== undefined) {
+        const reason = `listing failed: ${listed.failed}`;
         logger.warn(`Security posture provider ${provider.id} ${reason}`);
         out.set(provider.id, { failed: reason, byEntity: new Map() });
         continue;
       }
+      const { total, byEntity, unclaimed } = listed;
       if (scope.shard) {
         // A listing that shrank below the threshold is quarantined, not applied.
         const state = await store.getProviderShardState(
@@ -443,13 +460,17 @@ export class Scanner {
           scope.shard.key,
         );
         const last = state?.lastCount ?? 0;
-        if (state && last > 0 && total < last * config.quarantine.minRatio) {
+        if (
+          state &&
+          shrankTooMuch(provider.quarantine, total, last, config.quarantine)
+        ) {
           const pending =
             (state.pendingCount === total ? state.pendingScans : 0) + 1;
           if (pending < config.quarantine.releaseAfterScans) {
-            const reason = `quarantined: listed ${total} resources, less than ${Math.round(
-              config.quarantine.minRatio * 100,
-            )}% of the ${last} of its last accepted scan`;
+            const reason = `quarantined: listed ${total} resources, ${shrinkage(
+              provider.quarantine,
+              config.quarantine,
+            )} the ${last} of its last accepted scan`;
             logger.warn(`Security posture provider ${provider.id} ${reason}`);
             await store.setProviderShardState(
               {
@@ -489,6 +510,147 @@ export class Scanner {
       out.set(provider.id, { byEntity });
     }
     return out;
+  }
+
+  /** Lists a provider in this task (one shard, or a requested scan). */
+  private async listNow(
+    ctx: ScanContext,
+    provider: SecurityPostureResourceProvider,
+    inScope: (ref: string) => boolean,
+    shard: ShardScope | undefined,
+  ): Promise<ShardListing> {
+    const byEntity = new Map<string, Resource[]>();
+    const unclaimed: UnclaimedResourceWrite[] = [];
+    let total = 0;
+    for await (const batch of provider.listResources!(
+      this.providerContext(ctx),
+    )) {
+      throwIfAborted(ctx.signal);
+      for (const { resource, hints } of batch) {
+        total++;
+        const owners = this.resolveOwners(ctx, provider, hints);
+        if (owners.size === 0) {
+          if (shard && shardOf(resource.uid, shard.count) === shard.index) {
+            unclaimed.push(
+              toUnclaimed(resource, provider.id, ownerRefOf(hints)),
+            );
+          }
+          continue;
+        }
+        for (const owner of owners) {
+          if (inScope(owner)) pushTo(byEntity, owner, resource);
+        }
+      }
+    }
+    return { total, byEntity, unclaimed };
+  }
+
+  /**
+   * This shard's part of the provider's listing for the scan interval: listed by
+   * this task when no other shard task listed it since `shard.freshSince`,
+   * otherwise read from the database.
+   */
+  private async sharedListing(
+    ctx: ScanContext,
+    provider: SecurityPostureResourceProvider,
+    shard: ShardScope,
+    inScope: (ref: string) => boolean,
+  ): Promise<ShardListing> {
+    const listings = this.options.listings!;
+    const outcome = await listings.obtain({
+      provider: provider.id,
+      shards: shard.count,
+      holder: ctx.scanId,
+      freshSince: shard.freshSince,
+      signal: ctx.signal,
+      list: async sink => {
+        let total = 0;
+        for await (const batch of provider.listResources!(
+          this.providerContext(ctx),
+        )) {
+          throwIfAborted(ctx.signal);
+          for (const { resource, hints } of batch) {
+            total++;
+            const owners = this.resolveOwners(ctx, provider, hints);
+            if (owners.size === 0) {
+              const team = ownerRefOf(hints);
+              await sink.add(
+                shardOf(resource.uid, shard.count),
+                team ? { r: resource, u: team } : { r: resource },
+              );
+              continue;
+            }
+            const byShard = new Map<number, string[]>();
+            for (const owner of owners) {
+              pushTo(byShard, shardOf(owner, shard.count), owner);
+            }
+            for (const [index, refs] of byShard) {
+              await sink.add(index, { r: resource, o: refs });
+            }
+          }
+        }
+        return total;
+      },
+    });
+    if (outcome.listedBy !== ctx.scanId) {
+      this.options.logger.info(
+        `Security posture provider ${provider.id}: shard ${shard.index + 1}/${
+          shard.count
+        } uses the listing scan ${
+          outcome.listedBy
+        } made at ${outcome.startedAt.toISOString()}${
+          outcome.status === 'done' ? ` (${outcome.count} resources)` : ''
+        }`,
+      );
+    }
+    if (outcome.status === 'failed') return { failed: outcome.error };
+    const byEntity = new Map<string, Resource[]>();
+    const unclaimed: UnclaimedResourceWrite[] = [];
+    for await (const entries of listings.read(outcome.listingId, shard.index)) {
+      throwIfAborted(ctx.signal);
+      for (const { r, o, u } of entries) {
+        if (!o) {
+          unclaimed.push(toUnclaimed(r, provider.id, u));
+          continue;
+        }
+        for (const owner of o) {
+          if (inScope(owner)) pushTo(byEntity, owner, r);
+        }
+      }
+    }
+    return { total: outcome.count, byEntity, unclaimed };
+  }
+
+  /** The entities a listed resource's hints name. */
+  private resolveOwners(
+    ctx: ScanContext,
+    provider: SecurityPostureResourceProvider,
+    hints: OwnershipHints,
+  ): Set<string> {
+    const owners = new Set<string>();
+    for (const r of hints.entityRefs ?? []) {
+      const n = tryNormalizeRef(r, { defaultKind: 'component' });
+      if (n) owners.add(n);
+    }
+    if (hints.kubernetesId) {
+      for (const e of ctx.entities.claiming(
+        ANNOTATION_KUBERNETES_ID,
+        hints.kubernetesId,
+      )) {
+        owners.add(e.ref);
+      }
+    }
+    if (hints.arns && hints.arns.length > 0) {
+      const annotations = provider.arnAnnotations ?? DEFAULT_ARN_ANNOTATIONS;
+      for (const arn of hints.arns) {
+        for (const annotation of annotations) {
+          for (const e of ctx.entities.claiming(annotation, arn)) {
+            owners.add(e.ref);
+          }
+        }
+      }
+    }
+    return owners;
   }
 
   /** Asks every provider about one entity. */
@@ -578,7 +740,12 @@ export class Scanner {
   }
 
   private providerContext(ctx: ScanContext): ResourceProviderContext {
-    return { signal: ctx.signal, logger: this.options.logger, now: ctx.at };
+    return {
+      signal: ctx.signal,
+      logger: this.options.logger,
+      now: ctx.at,
+      entities: ctx.entities,
+    };
   }
 
   /** Decides what the providers' answers mean for the entity, and writes it. */
@@ -621,14 +788,15 @@ export class Scanner {
       answered++;
       const n = o.resources.length;
       const last = prev?.resourceCount ?? 0;
-      if (last > 0 && n < last * config.quarantine.minRatio) {
+      if (shrankTooMuch(o.provider.quarantine, n, last, config.quarantine)) {
         const pending = (prev?.pendingCount === n ? prev.pendingScans : 0) + 1;
         if (pending < config.quarantine.releaseAfterScans) {
           const reason = `Provider ${
             o.provider.id
-          } returned ${n} resources, less than ${Math.round(
-            config.quarantine.minRatio * 100,
-          )}% of the ${last} it returned before: the result is quarantined, not applied (it is accepted if it repeats ${
+          } returned ${n} resources, ${shrinkage(
+            o.provider.quarantine,
+            config.quarantine,
+          )} the ${last} it returned before: the result is quarantined, not applied (it is accepted if it repeats ${
             config.quarantine.releaseAfterScans - pending
           } more time(s))`;
           logger.warn(`Security posture: ${ref}: ${reason}`);
@@ -893,13 +1061,62 @@ export class Scanner {
   }
 }
 
-function indexKubernetesId(index: Map<string, string[]>, item: CatalogItem) {
-  if (!item.info.scanned) return;
-  const id = item.entity.metadata.annotations?.[ANNOTATION_KUBERNETES_ID];
-  if (!id) return;
-  const list = index.get(id);
-  if (list) list.push(item.info.ref);
-  else index.set(id, [item.info.ref]);
+/** What providers see of an entity. */
+interface ProviderEntityRow {
+  ref: string;
+  kind: string;
+  annotations: Record<string, string>;
+}
+
+function providerEntityOf(item: CatalogItem): ProviderEntityRow {
+  return {
+    ref: item.info.ref,
+    kind: item.entity.kind,
+    annotations: item.entity.metadata.annotations ?? {},
+  };
+}
+
+/** The scanned entities among `items`, for providers. */
+function providerEntities(items: readonly CatalogItem[]): ProviderEntities {
+  return new ProviderEntityIndex(
+    items.filter(i => i.info.scanned).map(providerEntityOf),
+  );
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** The team named by a resource's `ownerRef` hint, normalised. */
+function ownerRefOf(hints: OwnershipHints): string | undefined {
+  return hints.ownerRef
+    ? tryNormalizeRef(hints.ownerRef, { defaultKind: 'group' })
+    : undefined;
+}
+
+/** Whether a result of `n` resources, after `last`, is held back under `policy`. */
+function shrankTooMuch(
+  policy: QuarantinePolicy | undefined,
+  n: number,
+  last: number,
+  config: { minRatio: number },
+): boolean {
+  if (last <= 0) return false;
+  if (policy === 'never') return false;
+  if (policy === 'when-empty') return n === 0;
+  return n < last * config.minRatio;
+}
+
+/** How a quarantined result compares with the last accepted one, in words. */
+function shrinkage(
+  policy: QuarantinePolicy | undefined,
+  config: { minRatio: number },
+): string {
+  return policy === 'when-empty'
+    ? 'nothing where there were'
+    : `less than ${Math.round(config.minRatio * 100)}% of`;
 }
 
 function safeApplies(

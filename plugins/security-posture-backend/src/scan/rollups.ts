@@ -285,7 +285,9 @@ function combineStatus(a: ControlStatus, b: ControlStatus): ControlStatus {
  * Computes the roll-ups of every System, Domain and Group from the latest
  * postures of the scored entities: Component/Resource → System → Domain, and Group
  * through the whole `childOf` hierarchy (a group's roll-up covers what it and
- * every sub-group owns). Roll-ups without scored members are left out.
+ * every sub-group owns). Entities owned by a User are not counted for the user's
+ * groups, as the org plugin's ownership card counts a group's entities. Roll-ups
+ * without scored members are left out.
  */
 export function computeRollups(
   hierarchy: Hierarchy,
