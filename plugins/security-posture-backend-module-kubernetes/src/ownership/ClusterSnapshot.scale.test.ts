@@ -2,6 +2,7 @@ import type { Entity } from '@backstage/catalog-model';
 import type { KubernetesApiClient } from '../client/KubernetesApiClient';
 import { KUBERNETES_KINDS, type KubernetesKindSpec } from '../kinds';
 import { buildClusterSnapshot } from './ClusterSnapshot';
+import { ProviderEntityIndex } from '@internal/backstage-plugin-security-posture-node';
 import { EntityIndex } from './EntityIndex';
 
 /**
@@ -139,7 +140,9 @@ describe('buildClusterSnapshot at scale', () => {
 
     const started = process.hrtime.bigint();
     const cpu = process.cpuUsage();
-    const index = new EntityIndex(entities);
+    const index = new EntityIndex(
+      ProviderEntityIndex.fromEntities(entities).all(),
+    );
     const snapshot = await buildClusterSnapshot({
       client,
       config: { kinds: [...KUBERNETES_KINDS], excludeNamespaces: [] },

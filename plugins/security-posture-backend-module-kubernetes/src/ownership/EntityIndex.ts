@@ -1,4 +1,3 @@
-import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
 import {
   ANNOTATION_KUBERNETES_ID,
   ANNOTATION_KUBERNETES_LABEL_SELECTOR,
@@ -29,13 +28,24 @@ export interface EntityTarget {
 }
 
 /**
+ * What the index needs of an entity: its ref and annotations (a
+ * `ProviderEntity` of the scan's `context.entities`).
+ */
+export interface AnnotatedEntity {
+  readonly ref: string;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/**
  * How an entity selects its objects, exactly as the Kubernetes plugin does: the
  * `backstage.io/kubernetes-label-selector` annotation when present, otherwise the
  * label `backstage.io/kubernetes-id=<annotation value>`. `undefined` when the
  * entity has neither annotation; throws when the selector is invalid.
  */
-export function entityTargetOf(entity: Entity): EntityTarget | undefined {
-  const annotations = entity.metadata.annotations ?? {};
+export function entityTargetOf(
+  entity: AnnotatedEntity,
+): EntityTarget | undefined {
+  const annotations = entity.annotations;
   const selectorText =
     annotations[ANNOTATION_KUBERNETES_LABEL_SELECTOR]?.trim();
   const id = annotations[ANNOTATION_KUBERNETES_ID]?.trim();
@@ -55,7 +65,7 @@ export function entityTargetOf(entity: Entity): EntityTarget | undefined {
   const namespace = annotations[ANNOTATION_KUBERNETES_NAMESPACE]?.trim();
   const cluster = annotations[ANNOTATION_KUBERNETES_CLUSTER]?.trim();
   return {
-    ref: stringifyEntityRef(entity),
+    ref: entity.ref,
     selector,
     ...(namespace ? { namespace } : {}),
     ...(cluster ? { cluster } : {}),
@@ -65,6 +75,8 @@ export function entityTargetOf(entity: Entity): EntityTarget | undefined {
 /**
  * The catalog entities that select Kubernetes objects, indexed so that finding the
  * owners of one object costs a few map lookups, not a pass over every entity.
+ * Built from the scan's entities (`context.entities`); entities without the
+ * Kubernetes plugin's annotations are left out.
  */
 export class EntityIndex {
   private readonly byLabel = new Map<string, EntityTarget[]>();
@@ -73,16 +85,14 @@ export class EntityIndex {
   readonly problems: string[] = [];
   size = 0;
 
-  constructor(entities: Iterable<Entity>) {
+  constructor(entities: Iterable<AnnotatedEntity>) {
     for (const entity of entities) {
       let target: EntityTarget | undefined;
       try {
         target = entityTargetOf(entity);
       } catch (e) {
         this.problems.push(
-          `${stringifyEntityRef(entity)}: ${
-            e instanceof Error ? e.message : String(e)
-          }`,
+          `${entity.ref}: ${e instanceof Error ? e.message : String(e)}`,
         );
         continue;
       }

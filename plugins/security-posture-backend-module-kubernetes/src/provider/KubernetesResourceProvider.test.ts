@@ -3,8 +3,8 @@ import {
   registerMswTestHooks,
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
+  ProviderEntityIndex,
   ProviderUnavailableError,
   type ListedResource,
   type ResourceProviderContext,
@@ -46,8 +46,6 @@ function setup(extra: Record<string, unknown> = {}) {
   const logger = mockServices.logger.mock();
   const service = new KubernetesClustersService({
     config,
-    catalog: catalogServiceMock({ entities: testEntities() }),
-    auth: mockServices.auth(),
     logger,
     retryDelayMs: 1,
   });
@@ -60,11 +58,13 @@ function setup(extra: Record<string, unknown> = {}) {
   };
 }
 
-function context(): ResourceProviderContext {
+function context(entities = testEntities()): ResourceProviderContext {
   return {
     signal: new AbortController().signal,
     logger: mockServices.logger.mock(),
     now: new Date('2026-01-01T00:00:00Z'),
+    // The scan's entities, as the backend passes them.
+    entities: ProviderEntityIndex.fromEntities(entities),
   };
 }
 
@@ -208,6 +208,28 @@ describe('KubernetesResourceProvider', () => {
     // A new scan lists again.
     await collect(prod, context());
     expect(prodApi.requests.length).toBe(first * 2);
+  });
+
+  it("resolves owners from the scan's entities, not from a catalog query of its own", async () => {
+    const { prod } = setup();
+    // Without payments-api among the scan's entities, its objects are unowned.
+    const listed = await collect(
+      prod,
+      context(
+        testEntities().filter(e => e.metadata.name !== 'payments-api'),
+      ),
+    );
+    expect(ownedBy(listed, 'component:default/payments-api')).toEqual([]);
+    expect(unowned(listed)).toContain('Deployment payments/payments-api');
+
+    // A backend that does not pass them makes the cluster unavailable, loudly.
+    const { prod: other } = setup();
+    const error = await collect(other, {
+      ...context(),
+      entities: undefined,
+    }).catch(e => e);
+    expect(error).toBeInstanceOf(ProviderUnavailableError);
+    expect(error.message).toContain('context.entities');
   });
 
   it('restarts a list whose continue token expired and still attributes every object', async () => {

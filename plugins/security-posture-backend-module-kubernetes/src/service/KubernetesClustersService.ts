@@ -1,7 +1,4 @@
-import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import type { Entity } from '@backstage/catalog-model';
-import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ANNOTATION_KUBERNETES_ID,
   ANNOTATION_KUBERNETES_LABEL_SELECTOR,
@@ -64,16 +61,9 @@ export interface SecurityPostureKubernetesService {
 /** Per-scan memo, keyed by the scan's abort signal. */
 interface ScanMemo {
   at: number;
-  entities?: Promise<EntityIndex>;
+  entities?: EntityIndex;
   snapshots: Map<string, Promise<ClusterSnapshot>>;
 }
-
-const ENTITY_FIELDS = [
-  'kind',
-  'metadata.name',
-  'metadata.namespace',
-  'metadata.annotations',
-];
 
 /** Default implementation of {@link SecurityPostureKubernetesService}. */
 export class KubernetesClustersService
@@ -85,8 +75,6 @@ export class KubernetesClustersService
   constructor(
     private readonly options: {
       config: KubernetesProviderConfig;
-      catalog: CatalogService;
-      auth: AuthService;
       logger: LoggerService;
       /** Base delay of retries (tests shorten it). */
       retryDelayMs?: number;
@@ -136,48 +124,26 @@ export class KubernetesClustersService
     return client;
   }
 
-  /** The catalog entities that select Kubernetes objects, read once per scan. */
-  entityIndex(context: ResourceProviderContext): Promise<EntityIndex> {
+  /**
+   * The scan's entities that select Kubernetes objects (the backend passes the
+   * whole catalog's in `context.entities`), indexed once per scan.
+   */
+  entityIndex(context: ResourceProviderContext): EntityIndex {
     const memo = this.memo(context);
     if (!memo.entities) {
-      memo.entities = this.readEntities(context.signal);
-      memo.entities.catch(() => {
-        memo.entities = undefined;
-      });
+      const entities = context.entities;
+      if (!entities) {
+        throw new ProviderUnavailableError(
+          "the Security Posture backend did not pass the scan's entities (context.entities); update @internal/backstage-plugin-security-posture-backend",
+        );
+      }
+      const annotated = new Set([
+        ...entities.withAnnotation(ANNOTATION_KUBERNETES_ID),
+        ...entities.withAnnotation(ANNOTATION_KUBERNETES_LABEL_SELECTOR),
+      ]);
+      memo.entities = new EntityIndex(annotated);
     }
     return memo.entities;
-  }
-
-  private async readEntities(signal: AbortSignal): Promise<EntityIndex> {
-    const { catalog, auth } = this.options;
-    const credentials = await auth.getOwnServiceCredentials();
-    const entities: Entity[] = [];
-    let cursor: string | undefined;
-    do {
-      if (signal.aborted) throw signal.reason;
-      const page = await catalog.queryEntities(
-        cursor
-          ? { cursor, limit: 500, fields: ENTITY_FIELDS }
-          : {
-              filter: [
-                {
-                  [`metadata.annotations.${ANNOTATION_KUBERNETES_ID}`]:
-                    CATALOG_FILTER_EXISTS,
-                },
-                {
-                  [`metadata.annotations.${ANNOTATION_KUBERNETES_LABEL_SELECTOR}`]:
-                    CATALOG_FILTER_EXISTS,
-                },
-              ],
-              fields: ENTITY_FIELDS,
-              limit: 500,
-            },
-        { credentials },
-      );
-      entities.push(...page.items);
-      cursor = page.pageInfo.nextCursor;
-    } while (cursor);
-    return new EntityIndex(entities);
   }
 
   getSnapshot(
@@ -198,7 +164,7 @@ export class KubernetesClustersService
     context: ResourceProviderContext,
   ): Promise<ClusterSnapshot> {
     const client = this.client(cluster);
-    const entities = await this.entityIndex(context);
+    const entities = this.entityIndex(context);
     const snapshot = await this.bounded(client, context, signal =>
       buildClusterSnapshot({
         client,

@@ -3,7 +3,6 @@ import {
   createServiceFactory,
   createServiceRef,
 } from '@backstage/backend-plugin-api';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { readKubernetesProviderConfig } from '../config';
 import {
   KubernetesClustersService,
@@ -26,15 +25,11 @@ export const securityPostureKubernetesServiceRef =
         deps: {
           config: coreServices.rootConfig,
           logger: coreServices.logger,
-          auth: coreServices.auth,
-          catalog: catalogServiceRef,
         },
-        factory({ config, logger, auth, catalog }) {
+        factory({ config, logger }) {
           return new KubernetesClustersService({
             config: readKubernetesProviderConfig(config),
             logger,
-            auth,
-            catalog,
           });
         },
       }),
