@@ -158,6 +158,82 @@ describe('securityPostureModulePolicyReports', () => {
     expect(paymentsAfter.body.status).toBe('ok');
   });
 
+  it('applies results that shrink because findings were fixed, and holds back reports that vanish', async () => {
+    const objects = prodClusterObjects();
+    const withReports = (reports: ReturnType<typeof prodReports>) =>
+      server.use(
+        ...new FakeApiServer(PROD, 'prod-token')
+          .add(...objects, ...reports)
+          .handlers(),
+      );
+    server.use(local);
+    withReports(prodReports());
+    const { server: backend } = await startTestBackend({
+      features: [
+        securityPosturePlugin,
+        securityPostureModuleKubernetes,
+        securityPostureModulePolicyReports,
+        catalogServiceMock.factory({ entities: testEntities() }),
+        config([CLUSTERS[0]]),
+      ],
+    });
+    const imported = async () =>
+      (
+        await request(backend).get(
+          `${api}/entities/component/default/payments-api/findings?limit=200&status=open,resolved`,
+        )
+      ).body.items.filter((f: any) => f.checkId.startsWith('policy-report-'));
+
+    await request(backend).post(`${api}/scans`).send({});
+    const before = await imported();
+    const open = before.filter((f: any) => f.status === 'open');
+    expect(open.length).toBeGreaterThan(2);
+
+    // Only Trivy's configuration audit is still reported: the team fixed what
+    // Kyverno and Trivy's vulnerability scan found, far more than half.
+    withReports(
+      prodReports().filter(
+        r => r.metadata.name === 'trivy-audit-polr-payments-api-7d9f8c6b5',
+      ),
+    );
+    await request(backend).post(`${api}/scans`).send({});
+    const posture = await request(backend).get(
+      `${api}/entities/component/default/payments-api`,
+    );
+    expect(posture.body).toMatchObject({ status: 'ok', statusReasons: [] });
+    const after = await imported();
+    const stillOpen = after.filter((f: any) => f.status === 'open');
+    expect(stillOpen.length).toBeLessThan(open.length / 2);
+    // Every finding no longer reported is resolved, with the time it was.
+    const key = (f: any) => `${f.checkId} ${f.resource.uid}`;
+    const now = new Map(after.map((f: any) => [key(f), f]));
+    const gone = open.filter(
+      (f: any) => !stillOpen.some((o: any) => key(o) === key(f)),
+    );
+    expect(gone.length).toBeGreaterThan(0);
+    for (const f of gone) {
+      expect(now.get(key(f))).toMatchObject({
+        status: 'resolved',
+        resolvedAt: expect.any(String),
+      });
+    }
+
+    // Every report disappears at once (the CRDs went away, or the scanner
+    // restarted): that is held back, not read as everything being fixed.
+    withReports([]);
+    await request(backend).post(`${api}/scans`).send({});
+    const held = await request(backend).get(
+      `${api}/entities/component/default/payments-api`,
+    );
+    expect(held.body.status).toBe('partial');
+    expect(held.body.statusReasons.join(' ')).toMatch(
+      /policy-reports:prod.*quarantined/,
+    );
+    expect(
+      (await imported()).filter((f: any) => f.status === 'open'),
+    ).toHaveLength(stillOpen.length);
+  });
+
   it('stays idle with one log line when no cluster is configured', async () => {
     const logger = mockServices.logger.mock();
     server.use(local);

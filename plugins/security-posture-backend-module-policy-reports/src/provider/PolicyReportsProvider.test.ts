@@ -3,7 +3,6 @@ import {
   registerMswTestHooks,
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   KubernetesClustersService,
   readKubernetesProviderConfig,
@@ -15,6 +14,7 @@ import {
   testEntities,
 } from '@internal/backstage-plugin-security-posture-backend-module-kubernetes/testUtils';
 import {
+  ProviderEntityIndex,
   ProviderUnavailableError,
   type ListedResource,
   type ResourceProviderContext,
@@ -59,8 +59,6 @@ function setup() {
         },
       }),
     ),
-    catalog: catalogServiceMock({ entities: testEntities() }),
-    auth: mockServices.auth(),
     logger: mockServices.logger.mock(),
     retryDelayMs: 1,
   });
@@ -77,6 +75,8 @@ function context(): ResourceProviderContext {
     signal: new AbortController().signal,
     logger: mockServices.logger.mock(),
     now: new Date('2026-01-01T00:00:00Z'),
+    // The scan's entities, as the backend passes them.
+    entities: ProviderEntityIndex.fromEntities(testEntities()),
   };
 }
 

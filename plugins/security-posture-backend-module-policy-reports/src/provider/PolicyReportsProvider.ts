@@ -7,6 +7,7 @@ import {
 } from '@internal/backstage-plugin-security-posture-backend-module-kubernetes';
 import type {
   ListedResource,
+  QuarantinePolicy,
   ResourceProviderContext,
   SecurityPostureResourceProvider,
 } from '@internal/backstage-plugin-security-posture-node';
@@ -103,6 +104,13 @@ interface Group {
 export class PolicyReportsProvider implements SecurityPostureResourceProvider {
   readonly id: string;
   readonly resourceTypes: readonly string[] = [IMPORTED_RESULT_TYPE];
+  /**
+   * Imported results shrink when people fix things or remove workloads, and are
+   * applied; only a listing (or an entity's part of it) that drops to nothing is
+   * held back, the sign of a report generator that restarted and has not
+   * reported again yet.
+   */
+  readonly quarantine: QuarantinePolicy = 'when-empty';
   private notServedLogged = false;
 
   constructor(
