@@ -6,7 +6,6 @@ import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';
 import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type {
   ListedResource,
   ResourceProviderContext,
@@ -26,7 +25,6 @@ import {
 } from './__testUtils__/fakeAwsConfig';
 import { AwsConfigResourceProvider } from './AwsConfigResourceProvider';
 import { readAwsProviderConfig } from './config';
-import { CatalogArnClaims } from './ownership';
 
 const ONE = '111111111111';
 const TWO = '222222222222';
@@ -89,11 +87,6 @@ function awsConfig(accounts: JsonObject[], extra: JsonObject = {}) {
 function providersFor(config: ConfigReader) {
   const aws = readAwsProviderConfig(config);
   const logger = mockServices.logger.mock();
-  const claims = new CatalogArnClaims({
-    catalog: catalogServiceMock({ entities }),
-    auth: mockServices.auth(),
-    annotations: aws.arnAnnotations,
-  });
   const credentialsManager = DefaultAwsCredentialsManager.fromConfig(config);
   return {
     logger,
@@ -103,7 +96,6 @@ function providersFor(config: ConfigReader) {
           account,
           config: aws,
           credentialsManager,
-          claims,
           logger,
         }),
     ),
@@ -221,7 +213,7 @@ describe('AwsConfigResourceProvider', () => {
     expect(types.indexOf('AWS::IAM::User')).toBeGreaterThan(1);
   });
 
-  it('resolves owners from ARN annotations, ownership tags and owner tags', async () => {
+  it('hints owners by ARN, ownership tags and owner tags', async () => {
     serve({
       AKIAONE: {
         'eu-west-1': [
@@ -248,24 +240,30 @@ describe('AwsConfigResourceProvider', () => {
     const hints = new Map(
       (await list(providers[0])).map(l => [l.resource.name, l.hints]),
     );
+    // The ARN goes to the backend, which matches it against the entities' ARN
+    // annotations (the ones this provider names); the tags name entities.
+    expect(providers[0].arnAnnotations).toContain(
+      'security-posture.backstage.io/aws-arn',
+    );
+    expect(providers[0].arnAnnotations).toContain('aws.amazon.com/arn');
     expect(hints.get('ledger')).toEqual({
-      entityRefs: [
-        'resource:default/ledger-db',
-        'component:default/ledger-service',
-      ],
+      arns: [`arn:aws:rds:eu-west-1:${ONE}:db:ledger`],
+      entityRefs: ['component:default/ledger-service'],
     });
-    // A glob in the annotation claims every matching bucket.
     expect(hints.get('acme-exports-raw')).toEqual({
-      entityRefs: ['resource:data/exports-buckets'],
+      arns: ['arn:aws:s3:::acme-exports-raw'],
     });
     // Tag keys match case-insensitively; full refs are kept.
     expect(hints.get('acme-marketing')).toEqual({
+      arns: ['arn:aws:s3:::acme-marketing'],
       entityRefs: ['resource:web/marketing-assets'],
       ownerRef: 'group:web/frontend',
     });
-    // Nobody claims these: they are reported as unowned (with a team when tagged).
-    expect(hints.get('tmp-2023')).toEqual({ ownerRef: 'group:default/data' });
-    expect(hints.get('nobody-knows')).toEqual({});
+    // A team for coverage when no entity claims it (with a team when tagged).
+    expect(hints.get('tmp-2023')).toEqual({
+      arns: ['arn:aws:s3:::tmp-2023'],
+      ownerRef: 'group:default/data',
+    });
   });
 
   it('uses configured tag keys instead of the defaults', async () => {

@@ -16,7 +16,7 @@ import {
 } from '@internal/security-posture-engine';
 import type { AwsAccountConfig, AwsProviderConfig } from './config';
 import { AwsConfigQuery } from './configQuery';
-import { ArnClaims, ownershipHints, type CatalogArnClaims } from './ownership';
+import { arnsOf, ownershipHints } from './ownership';
 import { httpStatusOf, isAbort, isThrottling } from './retry';
 
 /** Items read before the others and passed along with the pages that need them. */
@@ -34,7 +34,6 @@ export interface AwsConfigResourceProviderOptions {
   account: AwsAccountConfig;
   config: AwsProviderConfig;
   credentialsManager: AwsCredentialsManager;
-  claims: CatalogArnClaims;
   logger: LoggerService;
   /** Builds the AWS Config client of a region (tests may point it elsewhere). */
   clientFactory?: (options: {
@@ -45,8 +44,10 @@ export interface AwsConfigResourceProviderOptions {
 
 /**
  * Lists the resources of one AWS account (or one AWS Config aggregator) through
- * AWS Config advanced queries, normalised by the engine, with ownership hints from
- * Resource entities' ARN annotations and from the resources' tags.
+ * AWS Config advanced queries, normalised by the engine, with ownership hints: the
+ * resource's ARN, which the backend matches against the entities' ARN
+ * annotations (`arnAnnotations`), and the entities and team its tags name. It
+ * reads nothing from the catalog.
  *
  * One provider per configured account: an account whose credentials are refused
  * or whose API fails makes only its own listing fail, so only the entities that
@@ -57,9 +58,12 @@ export class AwsConfigResourceProvider
 {
   readonly id: string;
   readonly resourceTypes: readonly string[];
+  /** The annotations the backend matches the listed resources' ARNs against. */
+  readonly arnAnnotations: readonly string[];
 
   constructor(private readonly options: AwsConfigResourceProviderOptions) {
     this.id = `aws:${options.account.name}`;
+    this.arnAnnotations = options.config.arnAnnotations;
     this.resourceTypes = [
       ...new Set(
         options.config.resourceTypes
@@ -75,7 +79,7 @@ export class AwsConfigResourceProvider
    */
   appliesTo(entity: Entity): boolean {
     const { account, config } = this.options;
-    return ArnClaims.arnsOf(entity, config.arnAnnotations).some(arn => {
+    return arnsOf(entity, config.arnAnnotations).some(arn => {
       if (account.aggregator) return true;
       const owner = arn.split(':')[4];
       return !owner || owner === '*' || owner === account.accountId;
@@ -86,7 +90,7 @@ export class AwsConfigResourceProvider
     context: ResourceProviderContext,
   ): AsyncIterable<ListedResource[]> {
     const { account, config, logger } = this.options;
-    const claims = await this.options.claims.load(context.now);
+    const withArn = config.arnAnnotations.length > 0;
     const credentials = await this.credentials();
     let listed = 0;
     const problems: string[] = [];
@@ -133,9 +137,9 @@ export class AwsConfigResourceProvider
                 resource,
                 hints: ownershipHints(
                   resource,
-                  claims,
                   config.ownershipTags,
                   config.ownerTags,
+                  { withArn },
                 ),
               });
             }

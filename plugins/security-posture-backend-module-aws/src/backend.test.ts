@@ -64,6 +64,10 @@ const entities: Entity[] = [
     'aws.amazon.com/arn': `arn:aws:rds:eu-west-1:${TWO}:db:exports`,
   }),
   entity('Component', 'marketing-site'),
+  // A glob claims every matching bucket.
+  entity('Resource', 'export-buckets', {
+    'aws.amazon.com/arn': 'arn:aws:s3:::acme-export-*',
+  }),
 ];
 
 const items: Record<string, Record<string, ConfigItem[]>> = {
@@ -77,6 +81,8 @@ const items: Record<string, Record<string, ConfigItem[]>> = {
       bucketItem(ONE, 'eu-west-1', 'tmp-export-2023', {
         tags: { owner: 'payments' },
       }),
+      bucketItem(ONE, 'eu-west-1', 'acme-export-raw'),
+      bucketItem(ONE, 'eu-west-1', 'acme-export-clean'),
     ],
   },
   AKIATWO: {
@@ -139,6 +145,12 @@ describe('AWS module with the Security Posture backend', () => {
       `${api}/entities/resource/default/exports-db`,
     );
     expect(exports.body).toMatchObject({ status: 'ok', resourceCount: 1 });
+    // ARNs matched by the backend against the entities' ARN annotations (ours,
+    // aws.amazon.com/arn, globs): the module reads nothing from the catalog.
+    const buckets = await request(backend).get(
+      `${api}/entities/resource/default/export-buckets`,
+    );
+    expect(buckets.body).toMatchObject({ status: 'ok', resourceCount: 2 });
     const exportsFindings = await request(backend).get(
       `${api}/entities/resource/default/exports-db/findings?limit=100`,
     );

@@ -1,4 +1,5 @@
 import type { Config } from '@backstage/config';
+import { DEFAULT_ARN_ANNOTATIONS } from '@internal/backstage-plugin-security-posture-node';
 import { AWS_CONFIG_TYPES } from '@internal/security-posture-engine';
 
 /** One AWS account (or Config aggregator) the provider reads. */
@@ -51,25 +52,6 @@ export const LOOKUP_FIRST = [
 export const DEFAULT_RESOURCE_TYPES: readonly string[] = [
   ...LOOKUP_FIRST,
   ...Object.keys(AWS_CONFIG_TYPES).filter(t => !LOOKUP_FIRST.includes(t)),
-];
-
-/** Our own annotation: comma-separated ARNs (globs allowed) of resources the entity owns. */
-export const ANNOTATION_AWS_ARN = 'security-posture.backstage.io/aws-arn';
-
-/**
- * ARN annotations already used in the community, read by default: the generic
- * `aws.amazon.com/arn`, and the per-type ones written by Roadie's AWS catalog
- * module for the Resource entities it creates.
- */
-export const DEFAULT_ARN_ANNOTATIONS: readonly string[] = [
-  ANNOTATION_AWS_ARN,
-  'aws.amazon.com/arn',
-  'amazon.com/s3-bucket-arn',
-  'amazon.com/lambda-function-arn',
-  'amazon.com/iam-role-arn',
-  'amazon.com/iam-user-arn',
-  'amazon.com/dynamo-db-table-arn',
-  'amazon.com/eks-cluster-arn',
 ];
 
 export const DEFAULT_OWNERSHIP_TAGS: readonly OwnershipTag[] = [

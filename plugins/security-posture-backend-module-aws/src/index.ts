@@ -10,9 +10,12 @@ export {
   AwsConfigResourceProvider,
   type AwsConfigResourceProviderOptions,
 } from './AwsConfigResourceProvider';
+// Moved to -node (shared with the backend, which resolves ARN hints); re-exported.
 export {
   ANNOTATION_AWS_ARN,
   DEFAULT_ARN_ANNOTATIONS,
+} from '@internal/backstage-plugin-security-posture-node';
+export {
   DEFAULT_OWNER_TAGS,
   DEFAULT_OWNERSHIP_TAGS,
   DEFAULT_RESOURCE_TYPES,
@@ -21,4 +24,4 @@ export {
   type AwsProviderConfig,
   type OwnershipTag,
 } from './config';
-export { CatalogArnClaims } from './ownership';
+export { arnsOf, ownershipHints } from './ownership';

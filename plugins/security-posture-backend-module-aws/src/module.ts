@@ -3,11 +3,9 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { DefaultAwsCredentialsManager } from '@backstage/integration-aws-node';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { securityPostureResourceProvidersExtensionPoint } from '@internal/backstage-plugin-security-posture-node';
 import { AwsConfigResourceProvider } from './AwsConfigResourceProvider';
 import { readAwsProviderConfig } from './config';
-import { CatalogArnClaims } from './ownership';
 
 /**
  * Reads live AWS resources through AWS Config for the accounts of
@@ -23,11 +21,9 @@ export const securityPostureModuleAws = createBackendModule({
       deps: {
         config: coreServices.rootConfig,
         logger: coreServices.logger,
-        auth: coreServices.auth,
-        catalog: catalogServiceRef,
         providers: securityPostureResourceProvidersExtensionPoint,
       },
-      async init({ config, logger, auth, catalog, providers }) {
+      async init({ config, logger, providers }) {
         const aws = readAwsProviderConfig(config);
         if (aws.accounts.length === 0) {
           logger.info(
@@ -37,11 +33,6 @@ export const securityPostureModuleAws = createBackendModule({
         }
         const credentialsManager =
           DefaultAwsCredentialsManager.fromConfig(config);
-        const claims = new CatalogArnClaims({
-          catalog,
-          auth,
-          annotations: aws.arnAnnotations,
-        });
         providers.addResourceProvider(
           aws.accounts.map(
             account =>
@@ -49,7 +40,6 @@ export const securityPostureModuleAws = createBackendModule({
                 account,
                 config: aws,
                 credentialsManager,
-                claims,
                 logger,
               }),
           ),
