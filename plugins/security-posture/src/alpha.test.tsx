@@ -29,8 +29,9 @@ import {
   makeTeam,
   userEntity,
 } from './__testUtils__/fixtures';
+import { quietHandlers } from './__testUtils__/handlers';
 
-const server = setupServer();
+const server = setupServer(...quietHandlers());
 registerMswTestHooks(server);
 
 const ENTITY = `${BASE}/entities/component/default/payments-api`;

@@ -1,6 +1,10 @@
 import {
+  FRAMEWORK_TITLES,
   scoreControls,
   summarize,
+  type FrameworkCompliance,
+  type FrameworkId,
+  type FrameworkReport,
   type ControlScore,
   type EntityPosture,
   type Finding,
@@ -359,5 +363,104 @@ export function makeChecks(): CheckCatalogue {
         origin: 'builtin',
       },
     ],
+  };
+}
+
+/** One framework's compliance, from passing/evaluated counts. */
+export function makeFrameworkCompliance(
+  id: FrameworkId,
+  counts: {
+    mapped: number;
+    evaluated: number;
+    passing: number;
+    adjustedPassing?: number;
+    unknown?: number;
+  },
+  failingControls?: FrameworkCompliance['failingControls'],
+): FrameworkCompliance {
+  const adjustedPassing = counts.adjustedPassing ?? counts.passing;
+  const percent = (n: number) =>
+    counts.evaluated > 0 ? Math.round((n / counts.evaluated) * 1000) / 10 : null;
+  return {
+    id,
+    title: FRAMEWORK_TITLES[id],
+    mapped: counts.mapped,
+    evaluated: counts.evaluated,
+    passing: counts.passing,
+    failing: counts.evaluated - counts.passing,
+    unknown: counts.unknown ?? 0,
+    percent: percent(counts.passing),
+    adjustedPassing,
+    adjustedPercent: percent(adjustedPassing),
+    ...(failingControls ? { failingControls } : {}),
+  };
+}
+
+/**
+ * The payments team: NIST 800-53 3 of 4 controls (AC-6 fails on a privileged
+ * container), SOC 2 1 of 2 raw and 2 of 2 with an exemption, CIS Kubernetes
+ * not evaluated.
+ */
+export function makeTeamFrameworks(): FrameworkCompliance[] {
+  return [
+    makeFrameworkCompliance('cis-kubernetes', {
+      mapped: 24,
+      evaluated: 0,
+      passing: 0,
+    }),
+    makeFrameworkCompliance(
+      'nist-800-53',
+      { mapped: 41, evaluated: 4, passing: 3 },
+      [{ id: 'AC-6', checks: ['k8s-no-privileged'], exempted: false }],
+    ),
+    makeFrameworkCompliance(
+      'soc2',
+      { mapped: 13, evaluated: 2, passing: 1, adjustedPassing: 2 },
+      [{ id: 'CC6.7', checks: ['s3-encryption'], exempted: true }],
+    ),
+  ];
+}
+
+/** `GET /frameworks` with two teams on one page (of three). */
+export function makeFrameworkReport(): FrameworkReport {
+  const row = (
+    entityRef: string,
+    title: string | undefined,
+    entityCount: number,
+    nist: [number, number],
+    soc2: [number, number, number],
+  ) => ({
+    entityRef,
+    ...(title ? { title } : {}),
+    entityCount,
+    frameworks: [
+      makeFrameworkCompliance('nist-800-53', {
+        mapped: 41,
+        evaluated: nist[0],
+        passing: nist[1],
+      }),
+      makeFrameworkCompliance('soc2', {
+        mapped: 13,
+        evaluated: soc2[0],
+        passing: soc2[1],
+        adjustedPassing: soc2[2],
+      }),
+    ],
+  });
+  return {
+    frameworks: [
+      { id: 'nist-800-53', title: FRAMEWORK_TITLES['nist-800-53'], mapped: 41 },
+      { id: 'soc2', title: FRAMEWORK_TITLES.soc2, mapped: 13 },
+    ],
+    teams: {
+      items: [
+        row('group:default/payments', 'Payments', 7, [4, 3], [2, 1, 2]),
+        row('group:default/security', undefined, 3, [4, 4], [0, 0, 0]),
+      ],
+      nextCursor: 'page2',
+      totalCount: 3,
+    },
+    modelVersion: 'sp1-abc',
+    generatedAt: new Date().toISOString(),
   };
 }

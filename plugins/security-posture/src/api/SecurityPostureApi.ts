@@ -4,7 +4,9 @@ import type {
   EntityPosture,
   ExemptionDebt,
   Finding,
+  FindingSort,
   FindingStatus,
+  FrameworkReport,
   HistoryPoint,
   Leaderboard,
   OwnershipReport,
@@ -23,6 +25,8 @@ export interface FindingsQuery {
   status?: FindingStatus;
   severity?: Severity;
   category?: CategoryId;
+  /** Order on the server (`key`, or `-key` for descending); most severe first by default. */
+  sort?: FindingSort;
   /** Page size. */
   limit?: number;
   /** `nextCursor` of the previous page. */
@@ -58,6 +62,16 @@ export interface SecurityPostureApi {
     namespace: string;
     name: string;
   }): Promise<TeamPosture>;
+  /** Score history of a team's roll-up between two instants. */
+  getTeamHistory(
+    team: { namespace: string; name: string },
+    range: { from: Date; to: Date },
+  ): Promise<HistoryPoint[]>;
+  /** Framework compliance per team (paged by team name). */
+  getFrameworks(options?: {
+    limit?: number;
+    cursor?: string;
+  }): Promise<FrameworkReport>;
   /** Teams and entities ranked. */
   getLeaderboard(options?: { limit?: number }): Promise<Leaderboard>;
   /** Unowned resources (paged) and ownership coverage per team. */

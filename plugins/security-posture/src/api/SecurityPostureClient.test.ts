@@ -54,6 +54,48 @@ describe('SecurityPostureClient', () => {
     expect(new URLSearchParams(search).get('status')).toBe('open');
     expect(new URLSearchParams(search).get('cursor')).toBe('abc=');
     expect(new URLSearchParams(search).has('category')).toBe(false);
+    expect(new URLSearchParams(search).has('sort')).toBe(false);
+
+    await client.getFindings(
+      { kind: 'component', namespace: 'default', name: 'x' },
+      { sort: '-lastSeen' },
+    );
+    expect(new URLSearchParams(search).get('sort')).toBe('-lastSeen');
+  });
+
+  it("reads a team's history from the team route and the framework report with its cursor", async () => {
+    const seen: string[] = [];
+    server.use(
+      http.get(`${BASE}/teams/:namespace/:name/history`, ({ request }) => {
+        const url = new URL(request.url);
+        seen.push(`${url.pathname}?to=${url.searchParams.get('to')}`);
+        return HttpResponse.json(makeHistory(90));
+      }),
+      http.get(`${BASE}/frameworks`, ({ request }) => {
+        const url = new URL(request.url);
+        seen.push(`${url.pathname}${url.search}`);
+        return HttpResponse.json({
+          frameworks: [],
+          teams: { items: [], nextCursor: null, totalCount: 0 },
+          modelVersion: 'sp1-x',
+          generatedAt: '2026-12-01T00:00:00.000Z',
+        });
+      }),
+    );
+    const points = await client.getTeamHistory(
+      { namespace: 'default', name: 'payments core' },
+      {
+        from: new Date('2024-01-01T00:00:00Z'),
+        to: new Date('2024-03-31T00:00:00Z'),
+      },
+    );
+    expect(points).toHaveLength(3);
+    const report = await client.getFrameworks({ limit: 50, cursor: 'eyJvIjo1MH0' });
+    expect(report.modelVersion).toBe('sp1-x');
+    expect(seen).toEqual([
+      '/api/security-posture/teams/default/payments%20core/history?to=2024-03-31T00:00:00.000Z',
+      '/api/security-posture/frameworks?limit=50&cursor=eyJvIjo1MH0',
+    ]);
   });
 
   it.each([

@@ -5,6 +5,7 @@ import type {
   EntityPosture,
   ExemptionDebt,
   Finding,
+  FrameworkReport,
   HistoryPoint,
   Leaderboard,
   OwnershipReport,
@@ -66,6 +67,7 @@ export class SecurityPostureClient implements SecurityPostureApi {
         status: options.status,
         severity: options.severity,
         category: options.category,
+        sort: options.sort,
         limit: options.limit,
         cursor: options.cursor,
       })}`,
@@ -76,10 +78,35 @@ export class SecurityPostureClient implements SecurityPostureApi {
     entity: EntityName,
     range: { from: Date; to: Date },
   ): Promise<HistoryPoint[]> {
+    return this.history(`${entityPath(entity)}/history`, range);
+  }
+
+  async getTeamHistory(
+    team: { namespace: string; name: string },
+    range: { from: Date; to: Date },
+  ): Promise<HistoryPoint[]> {
+    return this.history(
+      `/teams/${enc(team.namespace)}/${enc(team.name)}/history`,
+      range,
+    );
+  }
+
+  async getFrameworks(
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<FrameworkReport> {
+    return this.request(
+      `/frameworks${query({ limit: options.limit, cursor: options.cursor })}`,
+    );
+  }
+
+  private async history(
+    path: string,
+    range: { from: Date; to: Date },
+  ): Promise<HistoryPoint[]> {
     const body = await this.request<
       HistoryPoint[] | { items?: HistoryPoint[]; points?: HistoryPoint[] }
     >(
-      `${entityPath(entity)}/history${query({
+      `${path}${query({
         from: range.from.toISOString(),
         to: range.to.toISOString(),
       })}`,

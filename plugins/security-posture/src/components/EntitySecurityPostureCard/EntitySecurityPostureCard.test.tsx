@@ -10,9 +10,10 @@ import {
   neverScannedPosture,
 } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
+import { quietHandlers } from '../../__testUtils__/handlers';
 
 const ENTITY = `${BASE}/entities/component/default/payments-api`;
-const server = setupServer();
+const server = setupServer(...quietHandlers());
 registerMswTestHooks(server);
 
 describe('EntitySecurityPostureCard', () => {

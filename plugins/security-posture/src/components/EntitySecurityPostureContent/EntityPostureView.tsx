@@ -14,6 +14,7 @@ import { entityNameOf, refOf } from '../../utils/entity';
 import { formatDateTime, formatRelative } from '../../utils/format';
 import { AnnotationHelp } from '../common/AnnotationHelp';
 import { CategoryBars } from '../common/CategoryBars';
+import { FrameworkComplianceTable } from '../common/FrameworkCompliance';
 import { HistoryChart } from '../common/HistoryChart';
 import { PointsToGainList } from '../common/PointsToGain';
 import { RescanButton } from '../common/RescanButton';
@@ -166,6 +167,15 @@ export function EntityPostureView(props: {
           <HistoryChart entity={name} reloadKey={reloadKey} />
         </InfoCard>
       </Grid>
+      {posture.frameworks && posture.frameworks.length > 0 && (
+        <Grid item xs={12}>
+          <FrameworkComplianceTable
+            title="Framework compliance"
+            subject={posture.title ?? name.name}
+            frameworks={posture.frameworks}
+          />
+        </Grid>
+      )}
       <Grid item xs={12}>
         <FindingsTable
           entity={name}

@@ -11,11 +11,12 @@ import {
   makePosture,
 } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
+import { quietHandlers } from '../../__testUtils__/handlers';
 
 // Separate file from the permission-denied case: usePermission caches decisions
 // for the lifetime of the module registry.
 const ENTITY = `${BASE}/entities/component/default/payments-api`;
-const server = setupServer();
+const server = setupServer(...quietHandlers());
 registerMswTestHooks(server);
 
 describe('Rescan', () => {

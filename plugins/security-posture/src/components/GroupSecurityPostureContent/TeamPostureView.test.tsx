@@ -1,13 +1,21 @@
 import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { http, HttpResponse, delay } from 'msw';
 import { setupServer } from 'msw/node';
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { GroupSecurityPostureContent } from './GroupSecurityPostureContent';
-import { BASE, groupEntity, makeTeam } from '../../__testUtils__/fixtures';
+import {
+  BASE,
+  groupEntity,
+  makeHistory,
+  makeTeam,
+  makeTeamFrameworks,
+} from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
+import { quietHandlers } from '../../__testUtils__/handlers';
 
 const TEAM = `${BASE}/teams/default/payments`;
-const server = setupServer();
+const server = setupServer(...quietHandlers());
 registerMswTestHooks(server);
 
 describe('GroupSecurityPostureContent', () => {
@@ -70,6 +78,79 @@ describe('GroupSecurityPostureContent', () => {
       'href',
       'https://kubernetes.io/docs/concepts/security/pod-security-standards/',
     );
+  });
+
+  it("charts the team's score history from the team route, with ranges", async () => {
+    const ranges: number[] = [];
+    server.use(
+      http.get(TEAM, () => HttpResponse.json(makeTeam())),
+      http.get(`${TEAM}/history`, ({ request }) => {
+        const url = new URL(request.url);
+        const days = Math.round(
+          (Date.parse(url.searchParams.get('to')!) -
+            Date.parse(url.searchParams.get('from')!)) /
+            86400000,
+        );
+        ranges.push(days);
+        return HttpResponse.json(makeHistory(days));
+      }),
+    );
+    await renderWithApis(<GroupSecurityPostureContent />, {
+      entity: groupEntity,
+    });
+    expect(await screen.findByText('Score history')).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Last 30 days: 3 scores, from 80\.0%/),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(screen.getByRole('group', { name: 'History range' })).getByRole(
+        'button',
+        { name: 'Last 365 days' },
+      ),
+    );
+    expect(
+      await screen.findByText(/Last 365 days: 3 scores/),
+    ).toBeInTheDocument();
+    expect(ranges).toEqual([30, 365]);
+  });
+
+  it("shows the team's compliance per framework with the failing controls", async () => {
+    server.use(
+      http.get(TEAM, () =>
+        HttpResponse.json(makeTeam({ frameworks: makeTeamFrameworks() })),
+      ),
+    );
+    await renderWithApis(<GroupSecurityPostureContent />, {
+      entity: groupEntity,
+    });
+    const card = (await screen.findByText('Framework compliance')).closest(
+      'div[class*="MuiPaper"]',
+    ) as HTMLElement;
+    const rows = within(card).getAllByRole('row').slice(1);
+    expect(rows[0]).toHaveTextContent('CIS Kubernetes Benchmark');
+    expect(rows[0]).toHaveTextContent('0 of 24 mapped controls evaluated');
+    expect(rows[0]).toHaveTextContent('not evaluated');
+    expect(
+      within(card).getByRole('progressbar', {
+        name: 'Payments, NIST SP 800-53: passing controls',
+      }),
+    ).toHaveAttribute('aria-valuenow', '75');
+    expect(rows[1]).toHaveTextContent('3/4 (75.0%)');
+    expect(rows[1]).toHaveTextContent('the same');
+    expect(rows[1]).toHaveTextContent('AC-6 — k8s-no-privileged');
+    expect(rows[2]).toHaveTextContent('1/2 (50.0%)');
+    expect(rows[2]).toHaveTextContent('2/2 (100.0%)');
+    expect(rows[2]).toHaveTextContent('CC6.7 — s3-encryption (exempted)');
+  });
+
+  it('says framework compliance comes with the next scan when the roll-up has none yet', async () => {
+    server.use(http.get(TEAM, () => HttpResponse.json(makeTeam())));
+    await renderWithApis(<GroupSecurityPostureContent />, {
+      entity: groupEntity,
+    });
+    expect(
+      await screen.findByText(/it appears here after the next scan/),
+    ).toBeInTheDocument();
   });
 
   it('explains an empty team', async () => {

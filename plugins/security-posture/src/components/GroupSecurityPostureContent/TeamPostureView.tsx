@@ -24,6 +24,8 @@ import { entityNameOf } from '../../utils/entity';
 import { formatFraction, formatPercent } from '../../utils/format';
 import { downloadText, toCsv } from '../../utils/csv';
 import { CategoryBars } from '../common/CategoryBars';
+import { FrameworkComplianceTable } from '../common/FrameworkCompliance';
+import { HistoryChart } from '../common/HistoryChart';
 import { GradeBadge } from '../common/Grade';
 import { ScoreHeadline } from '../common/ScoreHeadline';
 import { SeverityChip, SeverityCounts } from '../common/Severity';
@@ -119,8 +121,9 @@ export function scoreColumns<T extends EntityScoreSummary>(): TableColumn<T>[] {
 }
 
 /**
- * The team view on Group pages: the team's roll-up score and trend, its entities
- * and sub-teams ranked, and the worst open findings across them.
+ * The team view on Group pages: the team's roll-up score, trend and score
+ * history, its entities and sub-teams ranked, the worst open findings across
+ * them, and its compliance per framework.
  */
 export function TeamPostureView(props: { entity: Entity }) {
   const api = useApi(securityPostureApiRef);
@@ -293,6 +296,17 @@ export function TeamPostureView(props: { entity: Entity }) {
         )}
       </Grid>
       <Grid item xs={12}>
+        <InfoCard title="Score history">
+          <HistoryChart
+            entity={{
+              kind: 'group',
+              namespace: name.namespace,
+              name: name.name,
+            }}
+          />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
         <Table<EntityScoreSummary>
           title={`Entities (${team.entities.length}), worst first`}
           columns={entityColumns}
@@ -332,6 +346,22 @@ export function TeamPostureView(props: { entity: Entity }) {
             </Box>
           }
         />
+      </Grid>
+      <Grid item xs={12}>
+        {team.frameworks ? (
+          <FrameworkComplianceTable
+            title="Framework compliance"
+            subject={team.title ?? name.name}
+            frameworks={team.frameworks}
+          />
+        ) : (
+          <InfoCard title="Framework compliance">
+            <Typography variant="body2">
+              Compliance per framework is computed when the team's entities
+              are scanned; it appears here after the next scan.
+            </Typography>
+          </InfoCard>
+        )}
       </Grid>
       <Grid item xs={12}>
         <TeamResponseCard team={name} />

@@ -51,7 +51,8 @@ export function summarizeHistory(points: HistoryPoint[], days: number): string {
 
 /**
  * Score history of an entity as a line chart (raw and exemption-adjusted), with
- * 30/90/365-day ranges and a text summary of the series.
+ * 30/90/365-day ranges and a text summary of the series. For a Group, the
+ * history of the team's roll-up (everything it and its sub-teams own).
  */
 export function HistoryChart(props: {
   entity: EntityName;
@@ -64,6 +65,9 @@ export function HistoryChart(props: {
   const { value, loading, error } = useAsync(async () => {
     const to = new Date();
     const from = new Date(to.getTime() - days * DAY);
+    if (entity.kind.toLocaleLowerCase('en-US') === 'group') {
+      return api.getTeamHistory(entity, { from, to });
+    }
     return api.getHistory(entity, { from, to });
   }, [api, entity.kind, entity.namespace, entity.name, days, reloadKey]);
 

@@ -27,10 +27,11 @@ import {
   makeTeam,
 } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
+import { quietHandlers } from '../../__testUtils__/handlers';
 
 const ENTITY = `${BASE}/entities/component/default/payments-api`;
 const TEAM = `${BASE}/teams/default/payments`;
-const server = setupServer();
+const server = setupServer(...quietHandlers());
 registerMswTestHooks(server);
 
 const missed: PostureTargetStatus = {
@@ -360,7 +361,13 @@ describe('response and governance in the UI', () => {
       screen.getByText('Regressions in the last 90 days (1)'),
     ).toBeInTheDocument();
 
-    await userEvent.click(screen.getByRole('button', { name: 'Last 30 days' }));
+    // The response window (the score history chart has its own ranges).
+    await userEvent.click(
+      within(screen.getByRole('group', { name: 'Time window' })).getByRole(
+        'button',
+        { name: 'Last 30 days' },
+      ),
+    );
     expect(
       await screen.findByText('Regressions in the last 30 days (1)'),
     ).toBeInTheDocument();
