@@ -12,13 +12,15 @@ import {
   makeFinding,
   makeHistory,
   makePosture,
+  makeTeamFrameworks,
   neverScannedPosture,
 } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
+import { quietHandlers } from '../../__testUtils__/handlers';
 
 const ENTITY = `${BASE}/entities/component/default/payments-api`;
 
-const server = setupServer();
+const server = setupServer(...quietHandlers());
 registerMswTestHooks(server);
 
 function serve(options: {
@@ -277,6 +279,111 @@ describe('EntityPostureView', () => {
       ),
     );
     expect(requests[requests.length - 1].searchParams.get('cursor')).toBeNull();
+  });
+
+  it('sorts findings on the server from the column headers and the Sort by control', async () => {
+    const second = makeFinding({
+      id: 'f3',
+      title: 'Public bucket',
+      severity: 'high',
+      resource: {
+        uid: 'tf:aws_s3_bucket.exports',
+        type: 'aws.s3.bucket',
+        kind: 'S3Bucket',
+        name: 'exports',
+      },
+    });
+    const requests = serve({
+      findings: url => {
+        const sort = url.searchParams.get('sort');
+        // The server's order for the resource sort, and a second page.
+        const items =
+          sort === 'resource' ? [second, makeFinding()] : [makeFinding(), second];
+        return HttpResponse.json({
+          items,
+          nextCursor: url.searchParams.get('cursor') ? null : 'page2',
+          totalCount: 4,
+        });
+      },
+    });
+    await renderWithApis(<EntityPostureView entity={componentEntity} />);
+    await screen.findByText('Public bucket');
+    expect(requests[requests.length - 1].searchParams.get('sort')).toBe(
+      '-severity',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    await waitFor(() =>
+      expect(requests[requests.length - 1].searchParams.get('cursor')).toBe(
+        'page2',
+      ),
+    );
+
+    const table = () =>
+      screen
+        .getByText('Findings (4)')
+        .closest('div[class*="MuiPaper"]') as HTMLElement;
+    await userEvent.click(
+      within(table()).getByRole('button', { name: 'Resource' }),
+    );
+    await waitFor(() =>
+      expect(requests[requests.length - 1].searchParams.get('sort')).toBe(
+        'resource',
+      ),
+    );
+    // A new order starts again at the first page, in the server's order.
+    expect(requests[requests.length - 1].searchParams.get('cursor')).toBeNull();
+    await waitFor(() => {
+      const rows = within(table()).getAllByRole('row').slice(1);
+      expect(rows[0]).toHaveTextContent('Public bucket');
+      expect(rows[1]).toHaveTextContent('Privileged container');
+    });
+
+    await userEvent.click(
+      within(table()).getByRole('button', { name: 'Resource' }),
+    );
+    await waitFor(() =>
+      expect(requests[requests.length - 1].searchParams.get('sort')).toBe(
+        '-resource',
+      ),
+    );
+    // The table keeps the server's order rather than re-sorting the page.
+    await waitFor(() => {
+      const rows = within(table()).getAllByRole('row').slice(1);
+      expect(rows[0]).toHaveTextContent('Privileged container');
+    });
+
+    await userEvent.click(
+      screen.getByRole('button', { name: /^Sort by/ }),
+    );
+    await userEvent.click(
+      await screen.findByRole('option', { name: 'Last seen, newest first' }),
+    );
+    await waitFor(() =>
+      expect(requests[requests.length - 1].searchParams.get('sort')).toBe(
+        '-lastSeen',
+      ),
+    );
+    expect(
+      screen.getByRole('button', { name: /^Sort by/ }),
+    ).toHaveTextContent('Last seen, newest first');
+  });
+
+  it('shows the compliance per framework computed for the entity', async () => {
+    serve({
+      posture: () =>
+        HttpResponse.json(
+          makePosture({ title: 'Payments API', frameworks: makeTeamFrameworks() }),
+        ),
+    });
+    await renderWithApis(<EntityPostureView entity={componentEntity} />);
+    expect(
+      await screen.findByRole('progressbar', {
+        name: 'Payments API, NIST SP 800-53: passing controls',
+      }),
+    ).toHaveAttribute('aria-valuenow', '75');
+    expect(
+      screen.getByRole('list', { name: 'Failing NIST SP 800-53 controls' }),
+    ).toHaveTextContent('AC-6 — k8s-no-privileged');
   });
 
   it('hides Rescan without the scan permission', async () => {

@@ -19,10 +19,12 @@ import GetAppIcon from '@material-ui/icons/GetApp';
 import {
   CATEGORY_IDS,
   CATEGORY_TITLES,
+  DEFAULT_FINDING_SORT,
   SEVERITIES,
-  severityRank,
   type CategoryId,
   type Finding,
+  type FindingSort,
+  type FindingSortKey,
   type FindingStatus,
   type Severity,
 } from '@internal/backstage-plugin-security-posture-common';
@@ -34,6 +36,38 @@ import { formatDate, formatValue } from '../../utils/format';
 import { downloadText, toCsv } from '../../utils/csv';
 
 const STATUSES: FindingStatus[] = ['open', 'exempted', 'resolved', 'error'];
+
+/** The orders the server sorts findings in, as offered to the user. */
+export const FINDING_SORT_OPTIONS: Array<{ value: FindingSort; label: string }> =
+  [
+    { value: '-severity', label: 'Severity, most severe first' },
+    { value: 'severity', label: 'Severity, least severe first' },
+    { value: '-firstSeen', label: 'First seen, newest first' },
+    { value: 'firstSeen', label: 'First seen, oldest first' },
+    { value: '-lastSeen', label: 'Last seen, newest first' },
+    { value: 'lastSeen', label: 'Last seen, oldest first' },
+    { value: 'check', label: 'Check, A–Z' },
+    { value: '-check', label: 'Check, Z–A' },
+    { value: 'resource', label: 'Resource, A–Z' },
+    { value: '-resource', label: 'Resource, Z–A' },
+    { value: 'category', label: 'Category, A–Z' },
+    { value: '-category', label: 'Category, Z–A' },
+    { value: 'status', label: 'Status, A–Z' },
+    { value: '-status', label: 'Status, Z–A' },
+  ];
+
+/** Key and direction of a sort order. */
+function parseSort(sort: FindingSort): {
+  key: FindingSortKey;
+  direction: 'asc' | 'desc';
+} {
+  return sort.startsWith('-')
+    ? { key: sort.slice(1) as FindingSortKey, direction: 'desc' }
+    : { key: sort as FindingSortKey, direction: 'asc' };
+}
+
+/** Rows stay in the order the server sent them (the table must not re-sort a page). */
+const serverOrder = () => 0;
 /** Findings per page. */
 export const FINDINGS_PAGE_SIZE = 25;
 /** Page size and cap when exporting every finding to CSV. */
@@ -101,6 +135,8 @@ function FilterSelect<T extends string>(props: {
   value: T | '';
   options: Array<{ value: T; label: string }>;
   onChange: (value: T | '') => void;
+  /** Offers "All" (no filter); true by default. */
+  allowAll?: boolean;
 }) {
   const classes = useStyles();
   return (
@@ -115,7 +151,7 @@ function FilterSelect<T extends string>(props: {
         value={props.value}
         onChange={e => props.onChange(e.target.value as T | '')}
       >
-        <MenuItem value="">All</MenuItem>
+        {props.allowAll !== false && <MenuItem value="">All</MenuItem>}
         {props.options.map(o => (
           <MenuItem key={o.value} value={o.value}>
             {o.label}
@@ -127,8 +163,10 @@ function FilterSelect<T extends string>(props: {
 }
 
 /**
- * An entity's findings: filtered on the server by severity, category and status,
- * paged with the server's cursor, sortable within the page, exportable to CSV.
+ * An entity's findings: filtered and sorted on the server (by severity,
+ * category, status, first or last seen, check or resource; the column headers
+ * and the "Sort by" control both ask the server), paged with the server's
+ * cursor, exportable to CSV in the same order.
  */
 export function FindingsTable(props: {
   entity: EntityName;
@@ -143,6 +181,10 @@ export function FindingsTable(props: {
   const [severity, setSeverity] = useState<Severity | ''>('');
   const [category, setCategory] = useState<CategoryId | ''>('');
   const [status, setStatus] = useState<FindingStatus | ''>('');
+  const [sort, setSort] = useState<FindingSort>(DEFAULT_FINDING_SORT);
+  // Remounts the table when the order is chosen outside its headers, so the
+  // header shows it.
+  const [tableKey, setTableKey] = useState(0);
   // cursors[i] is the cursor of page i (undefined for the first page)
   const [cursors, setCursors] = useState<Array<string | undefined>>([
     undefined,
@@ -155,6 +197,7 @@ export function FindingsTable(props: {
     severity: severity || undefined,
     category: category || undefined,
     status: status || undefined,
+    sort,
   };
   const { value, loading, error } = useAsync(
     () =>
@@ -172,6 +215,7 @@ export function FindingsTable(props: {
       severity,
       category,
       status,
+      sort,
       cursors,
       pageSize,
       reloadKey,
@@ -218,20 +262,30 @@ export function FindingsTable(props: {
     severity,
     category,
     status,
+    sort,
   ]);
+
+  const current = parseSort(sort);
+  /** A column the server sorts: keeps the page's order, shows the current one. */
+  const sortedBy = (key: FindingSortKey) => ({
+    customSort: serverOrder,
+    ...(current.key === key ? { defaultSort: current.direction } : {}),
+  });
+  const columnKeys: Array<FindingSortKey | undefined> = [];
 
   const columns: TableColumn<Finding>[] = [
     {
       title: 'Severity',
       field: 'severity',
       width: '9%',
-      customSort: (a, b) => severityRank(a.severity) - severityRank(b.severity),
+      ...sortedBy('severity'),
       render: f => <SeverityChip severity={f.severity} />,
     },
     {
       title: 'Check',
-      field: 'title',
+      field: 'checkId',
       width: '16%',
+      ...sortedBy('check'),
       render: f => (
         <>
           <Typography variant="body2">{f.title}</Typography>
@@ -245,6 +299,7 @@ export function FindingsTable(props: {
       title: 'Status',
       field: 'status',
       width: '8%',
+      ...sortedBy('status'),
       render: f =>
         f.exemption && f.status === 'exempted' ? (
           <ExemptionBadge exemption={f.exemption} />
@@ -266,7 +321,7 @@ export function FindingsTable(props: {
       title: 'Resource',
       field: 'resource.name',
       width: '16%',
-      customSort: (a, b) => resourceLabel(a).localeCompare(resourceLabel(b)),
+      ...sortedBy('resource'),
       render: f => (
         <>
           <Typography variant="body2">{resourceLabel(f)}</Typography>
@@ -325,9 +380,32 @@ export function FindingsTable(props: {
       title: 'First seen',
       field: 'firstSeen',
       width: '10%',
+      ...sortedBy('firstSeen'),
       render: f => formatDate(f.firstSeen),
     },
   ];
+  columnKeys.push(
+    'severity',
+    'check',
+    'status',
+    'resource',
+    undefined,
+    undefined,
+    'firstSeen',
+  );
+
+  /** A column header was clicked: ask the server for that order. */
+  const onOrderChange = (column: number, direction: 'asc' | 'desc' | '') => {
+    const key = columnKeys[column];
+    let next: FindingSort = DEFAULT_FINDING_SORT;
+    if (key && direction) {
+      next = direction === 'desc' ? `-${key}` : key;
+    }
+    if (next !== sort) {
+      setSort(next);
+      resetPaging();
+    }
+  };
 
   const total = value?.totalCount ?? 0;
   const from = total === 0 ? 0 : pageIndex * pageSize + 1;
@@ -369,6 +447,18 @@ export function FindingsTable(props: {
             resetPaging();
           }}
         />
+        <FilterSelect
+          id="sp-sort"
+          label="Sort by"
+          value={sort}
+          allowAll={false}
+          options={FINDING_SORT_OPTIONS}
+          onChange={v => {
+            setSort(v || DEFAULT_FINDING_SORT);
+            setTableKey(k => k + 1);
+            resetPaging();
+          }}
+        />
         <Box flexGrow={1} />
         <Button
           variant="outlined"
@@ -384,16 +474,21 @@ export function FindingsTable(props: {
         <ResponseErrorPanel error={error} title="Could not load findings" />
       ) : (
         <Table<Finding>
+          key={tableKey}
           title={`Findings (${total})`}
           isLoading={loading}
           columns={columns}
           data={value?.items ?? []}
+          onOrderChange={onOrderChange}
           options={{
             paging: false,
             search: false,
             padding: 'dense',
             draggable: false,
             tableLayout: 'fixed',
+            // A header starts ascending and toggles: asc ↔ desc.
+            keepSortDirectionOnColumnSwitch: false,
+            thirdSortClick: false,
           }}
           emptyContent={
             <Box p={2}>
