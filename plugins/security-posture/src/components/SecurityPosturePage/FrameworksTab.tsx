@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import {
   Progress,
@@ -6,67 +6,170 @@ import {
   Table,
   type TableColumn,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { parseEntityRef } from '@backstage/catalog-model';
 import Box from '@material-ui/core/Box';
-import FormControl from '@material-ui/core/FormControl';
-import InputLabel from '@material-ui/core/InputLabel';
-import LinearProgress from '@material-ui/core/LinearProgress';
-import MenuItem from '@material-ui/core/MenuItem';
-import Select from '@material-ui/core/Select';
+import Button from '@material-ui/core/Button';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import Switch from '@material-ui/core/Switch';
 import Typography from '@material-ui/core/Typography';
+import GetAppIcon from '@material-ui/icons/GetApp';
+import type {
+  FrameworkReport,
+  TeamFrameworkCompliance,
+} from '@internal/backstage-plugin-security-posture-common';
 import { securityPostureApiRef } from '../../api';
-import { toPercent } from '@internal/backstage-plugin-security-posture-common';
-import { formatPercent } from '../../utils/format';
 import { shortRef } from '../../utils/entity';
+import { downloadText, toCsv } from '../../utils/csv';
 import {
-  deriveFrameworkCompliance,
-  type FrameworkCompliance,
-} from './frameworks';
-import { LEADERBOARD_LIMIT } from './LeaderboardTab';
+  FrameworkBar,
+  FrameworkComplianceTable,
+} from '../common/FrameworkCompliance';
+
+/** Teams per page of the framework report. */
+export const FRAMEWORKS_PAGE_SIZE = 50;
+/** Most pages read for the CSV export. */
+const EXPORT_MAX_PAGES = 40;
+
+/** Columns of the framework compliance CSV export. */
+export function frameworksCsvColumns(
+  frameworks: FrameworkReport['frameworks'],
+): Array<{ header: string; value: (row: TeamFrameworkCompliance) => unknown }> {
+  return [
+    { header: 'team', value: r => r.entityRef },
+    { header: 'title', value: r => r.title ?? '' },
+    { header: 'entities', value: r => r.entityCount },
+    ...frameworks.flatMap((f, i) => [
+      {
+        header: `${f.id} evaluated`,
+        value: (r: TeamFrameworkCompliance) => r.frameworks[i]?.evaluated,
+      },
+      {
+        header: `${f.id} passing`,
+        value: (r: TeamFrameworkCompliance) => r.frameworks[i]?.passing,
+      },
+      {
+        header: `${f.id} %`,
+        value: (r: TeamFrameworkCompliance) => r.frameworks[i]?.percent,
+      },
+      {
+        header: `${f.id} % with exemptions`,
+        value: (r: TeamFrameworkCompliance) => r.frameworks[i]?.adjustedPercent,
+      },
+    ]),
+  ];
+}
+
+/** The failing framework controls of one team, read from its roll-up. */
+function TeamFrameworkDetail(props: { teamRef: string; onClose: () => void }) {
+  const api = useApi(securityPostureApiRef);
+  const ref = parseEntityRef(props.teamRef);
+  const { value, loading, error } = useAsync(
+    () => api.getTeamPosture({ namespace: ref.namespace, name: ref.name }),
+    [api, ref.namespace, ref.name],
+  );
+  const name = shortRef(props.teamRef, value?.title);
+  return (
+    <Box mt={3}>
+      {loading && <Progress />}
+      {error && (
+        <ResponseErrorPanel
+          error={error}
+          title="Could not load the team's posture"
+        />
+      )}
+      {value && (
+        <FrameworkComplianceTable
+          title={`Framework controls of ${name}`}
+          subject={name}
+          frameworks={value.frameworks ?? []}
+        />
+      )}
+      <Box display="flex" justifyContent="flex-end" mt={1}>
+        <Button size="small" onClick={props.onClose}>
+          Close details
+        </Button>
+      </Box>
+    </Box>
+  );
+}
 
 /**
- * Share of passing framework controls (CIS, NIST 800-53, SOC 2, ISO 27001, PCI
- * DSS) for one team at a time, chosen from the leaderboard's teams.
+ * Compliance per framework (CIS, NIST 800-53, SOC 2, PCI DSS, ISO 27001) per
+ * team, as the server computes it at scan time: the share of the framework
+ * controls evaluated on a team's entities whose checks all pass. Paged by team;
+ * a team's failing controls on demand; CSV export.
  */
 export function FrameworksTab() {
   const api = useApi(securityPostureApiRef);
-  const [team, setTeam] = useState<string>('');
-  const base = useAsync(async () => {
-    const [leaderboard, checks] = await Promise.all([
-      api.getLeaderboard({ limit: LEADERBOARD_LIMIT }),
-      api.getChecks(),
-    ]);
-    return { teams: leaderboard.teams, checks };
-  }, [api]);
+  const alertApi = useApi(alertApiRef);
+  // The pages visited: their cursor and the position of their first team.
+  const [pages, setPages] = useState<
+    Array<{ cursor?: string; offset: number }>
+  >([{ offset: 0 }]);
+  const [adjusted, setAdjusted] = useState(false);
+  const [selected, setSelected] = useState<string | undefined>();
+  const [exporting, setExporting] = useState(false);
+  const page = pages[pages.length - 1];
+  const { value, loading, error } = useAsync(
+    () =>
+      api.getFrameworks({
+        limit: FRAMEWORKS_PAGE_SIZE,
+        cursor: page.cursor,
+      }),
+    [api, page],
+  );
 
-  useEffect(() => {
-    if (!team && base.value?.teams.length) {
-      setTeam(base.value.teams[0].entityRef);
+  const exportCsv = useCallback(async () => {
+    setExporting(true);
+    try {
+      const rows: TeamFrameworkCompliance[] = [];
+      let cursor: string | undefined;
+      let report: FrameworkReport | undefined;
+      for (let n = 0; n < EXPORT_MAX_PAGES; n++) {
+        report = await api.getFrameworks({ limit: 500, cursor });
+        rows.push(...report.teams.items);
+        cursor = report.teams.nextCursor ?? undefined;
+        if (!cursor) break;
+      }
+      downloadText(
+        'security-posture-frameworks.csv',
+        toCsv(rows, frameworksCsvColumns(report?.frameworks ?? [])),
+      );
+    } catch (e) {
+      alertApi.post({
+        message: `Could not export framework compliance: ${
+          (e as Error).message
+        }`,
+        severity: 'error',
+      });
+    } finally {
+      setExporting(false);
     }
-  }, [team, base.value]);
+  }, [api, alertApi]);
 
-  const compliance = useAsync(async () => {
-    if (!team || !base.value) return undefined;
-    const ref = parseEntityRef(team);
-    const posture = await api.getTeamPosture({
-      namespace: ref.namespace,
-      name: ref.name,
-    });
-    return deriveFrameworkCompliance(base.value.checks, posture.worstFindings);
-  }, [api, team, base.value]);
-
-  if (base.loading) return <Progress />;
-  if (base.error) {
+  if (loading && !value) return <Progress />;
+  if (error) {
     return (
       <ResponseErrorPanel
-        error={base.error}
-        title="Could not load the check catalogue"
+        error={error}
+        title="Could not load framework compliance"
       />
     );
   }
-  if (!base.value) return null;
-  if (base.value.teams.length === 0) {
+  if (!value) return null;
+  if (value.frameworks.length === 0) {
+    return (
+      <Box p={2}>
+        <Typography variant="body2">
+          No check of the catalogue maps onto a compliance framework, so there
+          is no framework compliance to show.
+        </Typography>
+      </Box>
+    );
+  }
+  if (value.teams.totalCount === 0) {
     return (
       <Box p={2}>
         <Typography variant="body2">
@@ -76,83 +179,144 @@ export function FrameworksTab() {
     );
   }
 
-  const columns: TableColumn<FrameworkCompliance>[] = [
-    { title: 'Framework', field: 'title', highlight: true },
+  const columns: TableColumn<TeamFrameworkCompliance>[] = [
     {
-      title: 'Passing controls',
-      field: 'passing',
-      customSort: (a, b) =>
-        (toPercent(a.passing, a.total) ?? -1) -
-        (toPercent(b.passing, b.total) ?? -1),
-      render: row => {
-        const percent = toPercent(row.passing, row.total);
-        return row.total === 0 ? (
-          'no check maps onto this framework'
-        ) : (
-          <Box display="flex" alignItems="center" style={{ gap: 8 }}>
-            <Box width={160}>
-              <LinearProgress
-                variant="determinate"
-                value={percent ?? 0}
-                aria-label={`${row.title}: passing controls`}
-                aria-valuetext={`${row.passing} of ${
-                  row.total
-                }, ${formatPercent(percent)}`}
-              />
-            </Box>
-            <span>
-              {row.passing}/{row.total} ({formatPercent(percent)})
-            </span>
-          </Box>
-        );
-      },
+      title: 'Team',
+      field: 'entityRef',
+      highlight: true,
+      render: row => (
+        <EntityRefLink entityRef={row.entityRef} title={row.title} />
+      ),
     },
+    { title: 'Entities', field: 'entityCount', type: 'numeric' },
+    ...value.frameworks.map(
+      (f, i): TableColumn<TeamFrameworkCompliance> => ({
+        title: f.title,
+        customSort: (a, b) => {
+          const pa = adjusted
+            ? a.frameworks[i]?.adjustedPercent
+            : a.frameworks[i]?.percent;
+          const pb = adjusted
+            ? b.frameworks[i]?.adjustedPercent
+            : b.frameworks[i]?.percent;
+          return (pa ?? -1) - (pb ?? -1);
+        },
+        render: row =>
+          row.frameworks[i] ? (
+            <FrameworkBar
+              framework={row.frameworks[i]}
+              subject={shortRef(row.entityRef, row.title)}
+              adjusted={adjusted}
+              width={80}
+            />
+          ) : (
+            '–'
+          ),
+      }),
+    ),
     {
-      title: 'Failing controls',
+      title: 'Controls',
       sorting: false,
-      render: row => (row.failing.length ? row.failing.join(', ') : 'none'),
+      render: row => (
+        <Button
+          size="small"
+          variant="outlined"
+          aria-label={`Failing controls of ${shortRef(
+            row.entityRef,
+            row.title,
+          )}`}
+          onClick={() => setSelected(row.entityRef)}
+        >
+          Failing controls
+        </Button>
+      ),
     },
   ];
 
+  const total = value.teams.totalCount;
+  const from = page.offset + 1;
+  const to = page.offset + value.teams.items.length;
+
   return (
     <div>
-      <FormControl style={{ minWidth: 280, marginBottom: 16 }}>
-        <InputLabel id="sp-framework-team-label">Team</InputLabel>
-        <Select
-          labelId="sp-framework-team-label"
-          id="sp-framework-team"
-          value={team}
-          onChange={e => setTeam(e.target.value as string)}
-        >
-          {base.value.teams.map(t => (
-            <MenuItem key={t.entityRef} value={t.entityRef}>
-              {shortRef(t.entityRef, t.title)}
-            </MenuItem>
-          ))}
-        </Select>
-      </FormControl>
-      {compliance.loading && <Progress />}
-      {compliance.error && (
-        <ResponseErrorPanel
-          error={compliance.error}
-          title="Could not load the team's posture"
+      <Box display="flex" alignItems="center" mb={1} style={{ gap: 16 }}>
+        <FormControlLabel
+          control={
+            <Switch
+              checked={adjusted}
+              onChange={e => setAdjusted(e.target.checked)}
+              color="primary"
+            />
+          }
+          label="With exemptions"
         />
-      )}
-      {compliance.value && (
-        <>
-          <Table<FrameworkCompliance>
-            title={`Framework compliance of ${shortRef(team)}`}
-            columns={columns}
-            data={compliance.value}
-            options={{ paging: false, search: false, padding: 'dense' }}
-          />
-          <Typography variant="caption" color="textSecondary">
-            A framework control counts as failing when a check mapped onto it
-            has an open finding among the team's worst open findings; the others
-            among the controls the check catalogue evidences count as passing.
-            Model version {base.value.checks.modelVersion}.
-          </Typography>
-        </>
+        <Box flexGrow={1} />
+        <Button
+          variant="outlined"
+          size="small"
+          startIcon={<GetAppIcon />}
+          onClick={exportCsv}
+          disabled={exporting}
+        >
+          {exporting ? 'Exporting…' : 'Export framework compliance (CSV)'}
+        </Button>
+      </Box>
+      <Table<TeamFrameworkCompliance>
+        title="Passing framework controls per team"
+        isLoading={loading}
+        columns={columns}
+        data={value.teams.items}
+        options={{ paging: false, search: false, padding: 'dense' }}
+      />
+      <nav
+        aria-label="Framework report pages"
+        style={{
+          display: 'flex',
+          justifyContent: 'flex-end',
+          alignItems: 'center',
+          gap: 16,
+        }}
+      >
+        <Typography variant="body2" role="status">
+          {`${from}–${to} of ${total} teams`}
+        </Typography>
+        <Button
+          size="small"
+          disabled={pages.length === 1 || loading}
+          onClick={() => setPages(p => p.slice(0, -1))}
+        >
+          Previous page
+        </Button>
+        <Button
+          size="small"
+          disabled={!value.teams.nextCursor || loading}
+          onClick={() =>
+            value.teams.nextCursor &&
+            setPages(p => [
+              ...p,
+              {
+                cursor: value.teams.nextCursor!,
+                offset: page.offset + value.teams.items.length,
+              },
+            ])
+          }
+        >
+          Next page
+        </Button>
+      </nav>
+      <Typography variant="caption" color="textSecondary" component="p">
+        A framework control (such as NIST AC-6) counts when a check mapped onto
+        it was evaluated on one of the team's entities; it passes when none of
+        those checks fails on any of them. Computed at scan time over
+        everything the team and its sub-teams own; scoring model{' '}
+        {value.modelVersion}.
+      </Typography>
+      {selected && (
+        <TeamFrameworkDetail
+          key={selected}
+          teamRef={selected}
+          onClose={() => setSelected(undefined)}
+        />
       )}
     </div>
   );

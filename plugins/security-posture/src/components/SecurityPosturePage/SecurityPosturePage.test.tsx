@@ -6,15 +6,16 @@ import { registerMswTestHooks } from '@backstage/test-utils';
 import { SecurityPosturePage } from './SecurityPosturePage';
 import {
   BASE,
-  makeChecks,
-  makeFinding,
+  makeFrameworkReport,
   makeLeaderboard,
   makeOwnership,
   makeTeam,
+  makeTeamFrameworks,
 } from '../../__testUtils__/fixtures';
 import { renderWithApis } from '../../__testUtils__/render';
+import { quietHandlers } from '../../__testUtils__/handlers';
 
-const server = setupServer();
+const server = setupServer(...quietHandlers());
 registerMswTestHooks(server);
 
 /** Captures what the page offers for download. */
@@ -212,21 +213,19 @@ describe('SecurityPosturePage', () => {
     expect(screen.getByText('No team owns resources yet.')).toBeInTheDocument();
   });
 
-  it('shows the share of passing framework controls for a team', async () => {
-    const teams: string[] = [];
+  it('shows the share of passing framework controls per team, as the server computed it', async () => {
+    const requested: string[] = [];
     server.use(
       http.get(`${BASE}/leaderboard`, () =>
         HttpResponse.json(makeLeaderboard()),
       ),
-      http.get(`${BASE}/checks`, () => HttpResponse.json(makeChecks())),
-      http.get(`${BASE}/teams/default/:name`, ({ params }) => {
-        teams.push(params.name as string);
-        // security has no open finding; payments fails k8s-no-privileged
-        return HttpResponse.json(
-          params.name === 'security'
-            ? makeTeam({ worstFindings: [] })
-            : makeTeam({ worstFindings: [makeFinding()] }),
-        );
+      http.get(`${BASE}/frameworks`, ({ request }) => {
+        requested.push(new URL(request.url).search);
+        return HttpResponse.json(makeFrameworkReport());
+      }),
+      http.get(`${BASE}/checks`, () => {
+        requested.push('/checks');
+        return HttpResponse.json({});
       }),
     );
     await renderWithApis(<SecurityPosturePage />);
@@ -234,28 +233,185 @@ describe('SecurityPosturePage', () => {
       await screen.findByRole('tab', { name: 'Frameworks' }),
     );
 
-    // first team of the leaderboard by default: all 3 NIST controls pass
+    const nist = await screen.findByRole('progressbar', {
+      name: 'Payments, NIST SP 800-53: passing controls',
+    });
+    expect(nist).toHaveAttribute('aria-valuenow', '75');
+    expect(nist).toHaveAttribute(
+      'aria-valuetext',
+      '3 of 4 controls pass, 75.0%',
+    );
+    const table = screen
+      .getByText('Passing framework controls per team')
+      .closest('div[class*="MuiPaper"]') as HTMLElement;
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows[0]).toHaveTextContent('Payments');
+    expect(rows[0]).toHaveTextContent('3/4 (75.0%)');
+    expect(rows[0]).toHaveTextContent('1/2 (50.0%)');
+    expect(rows[1]).toHaveTextContent('security');
+    expect(rows[1]).toHaveTextContent('4/4 (100.0%)');
+    // SOC 2 has no evaluated control for the security team.
+    expect(rows[1]).toHaveTextContent('not evaluated');
+    expect(screen.getByText('1–2 of 3 teams')).toBeInTheDocument();
+
+    // With exemptions, the exempted SOC 2 control of Payments passes.
+    await userEvent.click(
+      screen.getByRole('checkbox', { name: 'With exemptions' }),
+    );
     expect(
-      await screen.findByRole('progressbar', {
-        name: 'NIST SP 800-53: passing controls',
+      screen.getByRole('progressbar', {
+        name: 'Payments, SOC 2: passing controls with exemptions',
       }),
     ).toHaveAttribute('aria-valuenow', '100');
+    expect(within(table).getAllByRole('row')[1]).toHaveTextContent(
+      '2/2 (100.0%)',
+    );
+    // One request, and nothing derived from the check catalogue.
+    expect(requested).toEqual(['?limit=50']);
+  });
 
-    await userEvent.click(screen.getByRole('button', { name: /^Team/ }));
+  it("pages through teams and shows a team's failing controls with their checks", async () => {
+    const cursors: Array<string | null> = [];
+    server.use(
+      http.get(`${BASE}/leaderboard`, () =>
+        HttpResponse.json(makeLeaderboard()),
+      ),
+      http.get(`${BASE}/frameworks`, ({ request }) => {
+        const cursor = new URL(request.url).searchParams.get('cursor');
+        cursors.push(cursor);
+        const report = makeFrameworkReport();
+        if (cursor === 'page2') {
+          report.teams.items = [
+            { ...report.teams.items[1], entityRef: 'group:default/data' },
+          ];
+          report.teams.nextCursor = null;
+        }
+        return HttpResponse.json(report);
+      }),
+      http.get(`${BASE}/teams/default/payments`, () =>
+        HttpResponse.json(makeTeam({ frameworks: makeTeamFrameworks() })),
+      ),
+    );
+    await renderWithApis(<SecurityPosturePage />);
     await userEvent.click(
-      await screen.findByRole('option', { name: 'Payments, "core" & risk' }),
+      await screen.findByRole('tab', { name: 'Frameworks' }),
     );
-    // AC-6 and CM-7 fail (mapped from the privileged-container check): 1 of 3
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Failing controls of Payments',
+      }),
+    );
+    expect(
+      await screen.findByText('Framework controls of Payments'),
+    ).toBeInTheDocument();
+    const nist = screen.getByRole('list', {
+      name: 'Failing NIST SP 800-53 controls',
+    });
+    expect(nist).toHaveTextContent('AC-6 — k8s-no-privileged');
+    expect(
+      screen.getByRole('list', { name: 'Failing SOC 2 controls' }),
+    ).toHaveTextContent('CC6.7 — s3-encryption (exempted)');
+    expect(screen.getByText('0 of 24 mapped controls evaluated')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Close details' }));
+    expect(
+      screen.queryByText('Framework controls of Payments'),
+    ).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    expect(await screen.findByText('3–3 of 3 teams')).toBeInTheDocument();
+    expect(screen.getByText('data')).toBeInTheDocument();
+    expect(cursors).toEqual([null, 'page2']);
+  });
+
+  it('exports framework compliance of every team as CSV', async () => {
+    server.use(
+      http.get(`${BASE}/leaderboard`, () =>
+        HttpResponse.json(makeLeaderboard()),
+      ),
+      http.get(`${BASE}/frameworks`, ({ request }) => {
+        const url = new URL(request.url);
+        const report = makeFrameworkReport();
+        if (url.searchParams.get('limit') === '500') {
+          if (url.searchParams.get('cursor') === 'page2') {
+            report.teams.items = [
+              { ...report.teams.items[1], entityRef: 'group:default/data' },
+            ];
+          }
+          report.teams.nextCursor =
+            url.searchParams.get('cursor') === 'page2' ? null : 'page2';
+        }
+        return HttpResponse.json(report);
+      }),
+    );
+    const downloads = captureDownloads();
+    await renderWithApis(<SecurityPosturePage />);
+    await userEvent.click(
+      await screen.findByRole('tab', { name: 'Frameworks' }),
+    );
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Export framework compliance (CSV)',
+      }),
+    );
     await waitFor(() =>
-      expect(
-        screen.getByRole('progressbar', {
-          name: 'NIST SP 800-53: passing controls',
-        }),
-      ).toHaveAttribute('aria-valuenow', '33'),
+      expect(downloads.names).toEqual(['security-posture-frameworks.csv']),
     );
-    expect(screen.getByText('AC-6, CM-7')).toBeInTheDocument();
-    // SOC 2: CC6.1 fails, CC6.7 passes
-    expect(screen.getByText('1/2 (50.0%)')).toBeInTheDocument();
-    expect(teams).toEqual(['security', 'payments']);
+    const lines = (await downloads.blobs[0].text()).trim().split('\r\n');
+    expect(lines[0]).toBe(
+      'team,title,entities,nist-800-53 evaluated,nist-800-53 passing,nist-800-53 %,nist-800-53 % with exemptions,soc2 evaluated,soc2 passing,soc2 %,soc2 % with exemptions',
+    );
+    expect(lines.slice(1)).toEqual([
+      'group:default/payments,Payments,7,4,3,75,75,2,1,50,100',
+      'group:default/security,,3,4,4,100,100,0,0,,',
+      'group:default/data,,3,4,4,100,100,0,0,,',
+    ]);
+  });
+
+  it.each([
+    [
+      'no team has a score yet',
+      { teams: { items: [], nextCursor: null, totalCount: 0 } },
+      'No team has a score yet, so there is no framework compliance to show.',
+    ],
+    [
+      'no check maps onto a framework',
+      { frameworks: [] },
+      /No check of the catalogue maps onto a compliance framework/,
+    ],
+  ])('says so when %s', async (_name, overrides, text) => {
+    server.use(
+      http.get(`${BASE}/leaderboard`, () =>
+        HttpResponse.json(makeLeaderboard()),
+      ),
+      http.get(`${BASE}/frameworks`, () =>
+        HttpResponse.json({ ...makeFrameworkReport(), ...overrides }),
+      ),
+    );
+    await renderWithApis(<SecurityPosturePage />);
+    await userEvent.click(
+      await screen.findByRole('tab', { name: 'Frameworks' }),
+    );
+    expect(await screen.findByText(text)).toBeInTheDocument();
+  });
+
+  it('shows the framework report error', async () => {
+    server.use(
+      http.get(`${BASE}/leaderboard`, () =>
+        HttpResponse.json(makeLeaderboard()),
+      ),
+      http.get(`${BASE}/frameworks`, () =>
+        HttpResponse.json(
+          { error: { name: 'Error', message: 'database is gone' } },
+          { status: 500 },
+        ),
+      ),
+    );
+    await renderWithApis(<SecurityPosturePage />);
+    await userEvent.click(
+      await screen.findByRole('tab', { name: 'Frameworks' }),
+    );
+    expect(
+      await screen.findByText(/Could not load framework compliance/),
+    ).toBeInTheDocument();
   });
 });
