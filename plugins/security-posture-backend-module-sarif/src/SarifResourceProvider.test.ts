@@ -1,4 +1,3 @@
-import type { CacheService } from '@backstage/backend-plugin-api';
 import { UrlReaders } from '@backstage/backend-defaults/urlReader';
 import {
   mockServices,
@@ -7,7 +6,7 @@ import {
 import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
-import type { JsonObject, JsonValue } from '@backstage/types';
+import type { JsonObject } from '@backstage/types';
 import type { ResourceProviderContext } from '@internal/backstage-plugin-security-posture-node';
 import { setupServer } from 'msw/node';
 import {
@@ -31,24 +30,6 @@ registerMswTestHooks(server);
 const fixture = (name: string) =>
   readFileSync(join(__dirname, '__fixtures__', name), 'utf8');
 
-/** A CacheService kept in memory, as the default in-memory store behaves. */
-function memoryCache(): CacheService {
-  const store = new Map<string, JsonValue>();
-  const cache: CacheService = {
-    async get<T extends JsonValue>(key: string) {
-      return store.get(key) as T | undefined;
-    },
-    async set(key, value) {
-      store.set(key, value);
-    },
-    async delete(key) {
-      store.delete(key);
-    },
-    withOptions: () => cache,
-  };
-  return cache;
-}
-
 const appConfig = (sarif: JsonObject = {}) =>
   new ConfigReader({
     integrations: {
@@ -57,7 +38,7 @@ const appConfig = (sarif: JsonObject = {}) =>
     securityPosture: { providers: { sarif } },
   });
 
-function provider(sarif: JsonObject = {}, cache = memoryCache()) {
+function provider(sarif: JsonObject = {}) {
   const config = appConfig(sarif);
   return new SarifResourceProvider({
     urlReader: UrlReaders.default({
@@ -65,7 +46,6 @@ function provider(sarif: JsonObject = {}, cache = memoryCache()) {
       logger: mockServices.logger.mock(),
     }),
     integrations: ScmIntegrations.fromConfig(config),
-    cache,
     logger: mockServices.logger.mock(),
     config: readSarifProviderConfig(config),
   });
@@ -257,9 +237,10 @@ describe('SarifResourceProvider', () => {
       expect(result?.incomplete).toMatch(/reading local files is disabled/);
     });
 
-    it('keeps a fixed finding as passing evidence while its tool still reports', async () => {
-      const cache = memoryCache();
-      const sarif = provider({ localRoots: [join(root, 'repo')] }, cache);
+    it('stops returning a finding once its tool no longer reports it, with no quarantine', async () => {
+      const sarif = provider({ localRoots: [join(root, 'repo')] });
+      // Fixing findings shrinks the result legitimately: the backend applies it.
+      expect(sarif.quarantine).toBe('never');
       const target = entity(
         './reports/',
         `file:${join(root, 'repo', 'catalog-info.yaml')}`,
@@ -281,36 +262,9 @@ describe('SarifResourceProvider', () => {
         target,
         ctx('2026-11-29T10:00:00Z'),
       );
-      const fixed = after!.resources.find(r => r.uid === fixedUid);
-      expect(fixed?.attributes).toMatchObject({
-        outcome: 'pass',
-        control: 'no_privileged_containers',
-      });
-      expect(after!.resources).toHaveLength(before!.resources.length);
-
-      // Still remembered a week later, forgotten after the retention period.
-      const week = await sarif.getEntityResources(
-        target,
-        ctx('2026-12-05T10:00:00Z'),
-      );
-      expect(week!.resources.find(r => r.uid === fixedUid)).toBeDefined();
-      const later = await sarif.getEntityResources(
-        target,
-        ctx('2027-01-15T10:00:00Z'),
-      );
-      expect(later!.resources.find(r => r.uid === fixedUid)).toBeUndefined();
-
-      // A report of another tool cannot say a Checkov finding is gone.
-      writeFileSync(report, fixture('checkov.sarif'));
-      await sarif.getEntityResources(target, ctx('2027-01-16T10:00:00Z'));
-      writeFileSync(report, fixture('tfsec.sarif'));
-      const otherTool = await sarif.getEntityResources(
-        target,
-        ctx('2027-01-17T10:00:00Z'),
-      );
-      expect(
-        otherTool!.resources.some(r => r.uid.startsWith('sarif:checkov/')),
-      ).toBe(false);
+      expect(after!.incomplete).toBeUndefined();
+      expect(after!.resources.map(r => r.uid)).not.toContain(fixedUid);
+      expect(after!.resources).toHaveLength(before!.resources.length - 1);
     });
   });
 });

@@ -1,31 +1,22 @@
 import type {
-  CacheService,
   LoggerService,
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef, type Entity } from '@backstage/catalog-model';
+import type { Entity } from '@backstage/catalog-model';
 import type { ScmIntegrationRegistry } from '@backstage/integration';
 import {
+  ANNOTATION_SARIF,
   splitAnnotationList,
   type EntityResourcesResult,
+  type QuarantinePolicy,
   type ResourceProviderContext,
   type SecurityPostureResourceProvider,
 } from '@internal/backstage-plugin-security-posture-node';
-import type { Resource } from '@internal/security-posture-engine';
 import type { SarifProviderConfig } from './config';
-import {
-  mapFindings,
-  SARIF_RESULT_TYPE,
-  type SarifFindingAttributes,
-} from './findings';
+import { mapFindings, SARIF_RESULT_TYPE } from './findings';
 import { LocalSarifFiles, type ReadBudget } from './localFiles';
 import { parseSarif, type ParsedSarif } from './sarif';
-import {
-  ANNOTATION_SARIF,
-  refusedUrl,
-  resolveSarifTargets,
-  SARIF_FILE,
-} from './targets';
+import { refusedUrl, resolveSarifTargets, SARIF_FILE } from './targets';
 
 /** SARIF documents read from one URL, kept with the ETag they were read at. */
 interface CachedRead {
@@ -33,27 +24,14 @@ interface CachedRead {
   documents: Array<{ file: string; parsed: ParsedSarif }>;
 }
 
-/** A finding remembered after it stopped being reported. */
-interface ResolvedEntry {
-  uid: string;
-  attributes: Omit<SarifFindingAttributes, 'evidence' | 'failMessage'>;
-  file: string;
-  /** ISO time it was first missing from a report of its tool. */
-  resolvedAt: string;
-}
-
 const MAX_CACHED_URLS = 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Options of {@link SarifResourceProvider}. */
 export interface SarifResourceProviderOptions {
   urlReader: UrlReaderService;
   integrations: ScmIntegrationRegistry;
-  cache: CacheService;
   logger: LoggerService;
   config: SarifProviderConfig;
-  /** How long a finding no longer reported counts as passing evidence (default 30 days). */
-  resolvedForMs?: number;
 }
 
 /**
@@ -66,13 +44,15 @@ export interface SarifResourceProviderOptions {
  *
  * - Files are re-read only when their ETag changed (`NotModifiedError` reuses the
  *   documents parsed last time).
- * - A finding that disappears from a report its tool still produced is kept for a
- *   while as a passing result: the fix is evidence for its control, and fixing
- *   many findings at once does not look like a provider that suddenly lost data.
+ * - A finding the reports no longer contain is no longer returned, and the
+ *   backend resolves it. Its quarantine policy is `never`: fixing many findings at
+ *   once shrinks the result legitimately, while a report that cannot be read makes
+ *   the result `incomplete` (the entity keeps its last results, partial).
  */
 export class SarifResourceProvider implements SecurityPostureResourceProvider {
   readonly id = 'sarif';
   readonly resourceTypes = [SARIF_RESULT_TYPE];
+  readonly quarantine: QuarantinePolicy = 'never';
   private readonly local: LocalSarifFiles;
   private readonly reads = new Map<string, CachedRead>();
 
@@ -163,19 +143,8 @@ export class SarifResourceProvider implements SecurityPostureResourceProvider {
         } (add rules to securityPosture.providers.sarif.mapping)`,
       );
     }
-    const resources: Resource[] = [...mapped.resources];
-    if (problems.length === 0) {
-      resources.push(
-        ...(await this.resolvedFindings(
-          entity,
-          mapped.resources,
-          documents,
-          context.now,
-        )),
-      );
-    }
     return {
-      resources,
+      resources: mapped.resources,
       warnings,
       ...(problems.length > 0 ? { incomplete: summarize(problems) } : {}),
     };
@@ -268,104 +237,6 @@ export class SarifResourceProvider implements SecurityPostureResourceProvider {
     if (this.reads.size > MAX_CACHED_URLS) {
       this.reads.delete(this.reads.keys().next().value!);
     }
-  }
-
-  /**
-   * Findings reported in earlier scans that the latest reports of the same tools
-   * no longer contain: returned as passing results for `resolvedForMs`, and
-   * remembered in the cache service with the ones still failing.
-   */
-  private async resolvedFindings(
-    entity: Entity,
-    current: Resource<SarifFindingAttributes>[],
-    documents: ReadonlyArray<{ file: string; parsed: ParsedSarif }>,
-    now: Date,
-  ): Promise<Resource<SarifFindingAttributes>[]> {
-    const { cache, logger } = this.options;
-    const resolvedFor = this.options.resolvedForMs ?? 30 * DAY_MS;
-    const key = `sarif-findings:${stringifyEntityRef(entity)}`;
-    const toolsRun = new Set(
-      documents.flatMap(d => d.parsed.toolNames.map(t => t.toLowerCase())),
-    );
-    let previous:
-      | { failing: ResolvedEntry[]; resolved: ResolvedEntry[] }
-      | undefined;
-    try {
-      const stored = await cache.get(key);
-      if (
-        stored &&
-        typeof stored === 'object' &&
-        !Array.isArray(stored) &&
-        Array.isArray(stored.failing) &&
-        Array.isArray(stored.resolved)
-      ) {
-        previous = stored as unknown as typeof previous;
-      }
-    } catch (e) {
-      logger.debug(`SARIF provider: cannot read the cache: ${errorMessage(e)}`);
-    }
-    const currentUids = new Set(current.map(r => r.uid));
-    const out: Resource<SarifFindingAttributes>[] = [];
-    const resolved: ResolvedEntry[] = [];
-    const candidates = [
-      ...(previous?.resolved ?? []),
-      ...(previous?.failing ?? []).map(e => ({
-        ...e,
-        resolvedAt: now.toISOString(),
-      })),
-    ];
-    for (const entry of candidates) {
-      if (currentUids.has(entry.uid)) continue;
-      if (resolved.some(r => r.uid === entry.uid)) continue;
-      // Only a report of the same tool can say the finding is gone.
-      if (!toolsRun.has(entry.attributes.tool.toLowerCase())) continue;
-      if (now.getTime() - Date.parse(entry.resolvedAt) > resolvedFor) continue;
-      resolved.push(entry);
-      out.push({
-        uid: entry.uid,
-        type: SARIF_RESULT_TYPE,
-        kind: entry.attributes.tool,
-        name: `${entry.attributes.ruleId} in ${entry.attributes.uri}`,
-        source: {
-          format: 'sarif',
-          file: entry.file,
-          provider: this.id,
-          location: entry.attributes.tool,
-        },
-        attributes: {
-          ...entry.attributes,
-          outcome: 'pass',
-          failMessage: '',
-          evidence: [],
-        },
-        raw: {
-          ...entry.attributes,
-          outcome: 'pass',
-          resolvedAt: entry.resolvedAt,
-        },
-      });
-    }
-    const failing: ResolvedEntry[] = current
-      .filter(r => r.attributes.outcome === 'fail')
-      .map(r => {
-        const { evidence: _e, failMessage: _m, ...attributes } = r.attributes;
-        return {
-          uid: r.uid,
-          attributes,
-          file: r.source.file ?? '',
-          resolvedAt: '',
-        };
-      });
-    try {
-      await cache.set(key, JSON.parse(JSON.stringify({ failing, resolved })), {
-        ttl: resolvedFor + 7 * DAY_MS,
-      });
-    } catch (e) {
-      logger.debug(
-        `SARIF provider: cannot write the cache: ${errorMessage(e)}`,
-      );
-    }
-    return out;
   }
 }
 

@@ -232,6 +232,84 @@ describe('SARIF module with the Security Posture backend', () => {
     });
   });
 
+  it('resolves fixed findings at once, however many were fixed', async () => {
+    server.use(local);
+    const { server: backend } = await startTestBackend({
+      features: [
+        securityPosturePlugin,
+        securityPostureModuleSarif,
+        catalogServiceMock.factory({
+          entities: [
+            component('ledger', {
+              'security-posture.backstage.io/sarif': './tfsec.sarif',
+            }),
+          ],
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            securityPosture: {
+              providers: { manifests: { localRoots: [root] } },
+              scan: {
+                schedule: { frequency: { hours: 6 }, timeout: { minutes: 5 } },
+              },
+            },
+          },
+        }),
+      ],
+    });
+    const findings = async () =>
+      (
+        await request(backend).get(
+          `${api}/entities/component/default/ledger/findings?limit=50&status=open,resolved`,
+        )
+      ).body.items;
+
+    await request(backend).post(`${api}/scans`).send({});
+    const before = await request(backend).get(
+      `${api}/entities/component/default/ledger`,
+    );
+    expect(before.body.status).toBe('ok');
+    const open = await findings();
+    expect(open).toHaveLength(5);
+
+    // The next tfsec run reports one of the five: four were fixed.
+    const doc = JSON.parse(fixture('tfsec.sarif'));
+    const kept = doc.runs[0].results[0];
+    doc.runs[0].results = [kept];
+    writeFileSync(join(root, 'ledger', 'tfsec.sarif'), JSON.stringify(doc));
+    const second = await request(backend).post(`${api}/scans`).send({});
+    const run = await request(backend).get(
+      `${api}/scans/${second.body.scanId}`,
+    );
+
+    // Applied at once, not quarantined as a provider that lost its data.
+    const after = await request(backend).get(
+      `${api}/entities/component/default/ledger`,
+    );
+    expect(after.body).toMatchObject({ status: 'ok', statusReasons: [] });
+    // Only the control of the remaining finding still fails; the fixed ones no
+    // longer do (a scanner that stops reporting is no pass either: not
+    // applicable, unless another check evidences them).
+    const failing = (posture: any) =>
+      posture.controls
+        .filter((c: any) => c.status === 'fail')
+        .map((c: any) => c.id);
+    expect(failing(before.body)).toHaveLength(5);
+    expect(failing(after.body)).toHaveLength(1);
+    expect(after.body.pointsToGain).toHaveLength(1);
+    const now = await findings();
+    const stillOpen = now.filter((f: any) => f.status === 'open');
+    expect(stillOpen).toHaveLength(1);
+    expect(stillOpen[0].resource.name).toContain(kept.ruleId);
+    const fixed = now.filter((f: any) => f.status === 'resolved');
+    expect(fixed).toHaveLength(4);
+    for (const f of fixed) {
+      expect(Date.parse(f.resolvedAt)).toBeGreaterThanOrEqual(
+        Date.parse(run.body.startedAt) - 1000,
+      );
+    }
+  });
+
   it('registers nothing when switched off, and says so once', async () => {
     const logger = mockServices.logger.mock();
     server.use(local);

@@ -27,4 +27,5 @@ export {
   SarifResourceProvider,
   type SarifResourceProviderOptions,
 } from './SarifResourceProvider';
-export { ANNOTATION_SARIF } from './targets';
+// Moved to -node (the annotations the plugin reads live there); re-exported.
+export { ANNOTATION_SARIF } from '@internal/backstage-plugin-security-posture-node';

@@ -26,11 +26,10 @@ export const securityPostureModuleSarif = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         urlReader: coreServices.urlReader,
-        cache: coreServices.cache,
         providers: securityPostureResourceProvidersExtensionPoint,
         checks: securityPostureChecksExtensionPoint,
       },
-      async init({ config, logger, urlReader, cache, providers, checks }) {
+      async init({ config, logger, urlReader, providers, checks }) {
         const sarif = readSarifProviderConfig(config);
         if (!sarif.enabled) {
           logger.info(
@@ -50,7 +49,6 @@ export const securityPostureModuleSarif = createBackendModule({
           new SarifResourceProvider({
             urlReader,
             integrations: ScmIntegrations.fromConfig(config),
-            cache,
             logger,
             config: sarif,
           }),

@@ -8,12 +8,6 @@ import {
 } from '@internal/backstage-plugin-security-posture-node';
 import { dirname, resolve as resolvePath } from 'node:path';
 
-/**
- * Comma-separated SARIF files or directories, relative to the entity's catalog
- * file (as `security-posture.backstage.io/manifests`), or absolute http(s) URLs.
- */
-export const ANNOTATION_SARIF = 'security-posture.backstage.io/sarif';
-
 /** Where one annotation item points. */
 export type SarifTarget =
   | { kind: 'local'; path: string; display: string }
