@@ -94,6 +94,12 @@ export interface Config {
         maxFiles?: number;
         /** Most bytes read for one entity. Default 50 MiB. */
         maxTotalBytes?: number;
+        /**
+         * How long one read through the UrlReader (a file, or a directory tree) may
+         * take; a host that does not answer in time makes only that entity's result
+         * incomplete instead of holding up the whole scan. Default 60 seconds.
+         */
+        readTimeout?: HumanDuration;
       };
     };
     policies?: {

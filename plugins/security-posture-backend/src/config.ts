@@ -24,6 +24,8 @@ export interface ManifestsProviderConfig {
   maxFileBytes: number;
   maxFiles: number;
   maxTotalBytes: number;
+  /** How long one read (a file, or a directory tree) may take. */
+  readTimeoutMs: number;
 }
 
 /** Retention of history and bookkeeping. */
@@ -231,6 +233,9 @@ export function readSecurityPostureConfig(root: Config): SecurityPostureConfig {
         maxFileBytes: positiveInt(manifests, 'maxFileBytes', 5 * MiB),
         maxFiles: positiveInt(manifests, 'maxFiles', 200),
         maxTotalBytes: positiveInt(manifests, 'maxTotalBytes', 50 * MiB),
+        readTimeoutMs: durationToMilliseconds(
+          duration(manifests, 'readTimeout', { seconds: 60 }),
+        ),
       },
     },
     policies: {

@@ -99,6 +99,7 @@ describe('ManifestsResourceProvider', () => {
         maxFileBytes: 1024 * 1024,
         maxFiles: 50,
         maxTotalBytes: 10 * 1024 * 1024,
+        readTimeoutMs: 60_000,
         ...overrides,
       },
       normalizers: engineNormalizers,

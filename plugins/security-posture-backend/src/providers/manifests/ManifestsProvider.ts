@@ -138,10 +138,13 @@ export class ManifestsResourceProvider
         problems.push(refused);
         continue;
       }
+      // One read may not hold up the whole scan: it has its own deadline.
+      const deadline = AbortSignal.timeout(config.readTimeoutMs);
+      const signal = AbortSignal.any([context.signal, deadline]);
       try {
         if (!target.tree) {
           const response = await this.options.urlReader.readUrl(target.url, {
-            signal: context.signal,
+            signal,
           });
           const content = await response.buffer();
           if (content.length > config.maxFileBytes) {
@@ -160,7 +163,7 @@ export class ManifestsResourceProvider
           continue;
         }
         const tree = await this.options.urlReader.readTree(target.url, {
-          signal: context.signal,
+          signal,
           filter: (path, info) =>
             SCANNED_FILE.test(path) &&
             (info?.size === undefined || info.size <= config.maxFileBytes),
@@ -195,7 +198,13 @@ export class ManifestsResourceProvider
         }
       } catch (e) {
         if (context.signal.aborted) throw abortError();
-        problems.push(`${target.display}: ${errorMessage(e)}`);
+        problems.push(
+          deadline.aborted
+            ? `${target.display}: no answer within ${Math.round(
+                config.readTimeoutMs / 1000,
+              )} seconds (securityPosture.providers.manifests.readTimeout)`
+            : `${target.display}: ${errorMessage(e)}`,
+        );
       }
     }
 
