@@ -381,6 +381,11 @@ describe('EntityPostureView', () => {
         name: 'Payments API, NIST SP 800-53: passing controls',
       }),
     ).toHaveAttribute('aria-valuenow', '75');
+    await userEvent.click(
+      screen.getByRole('button', {
+        name: 'Show checks of failing NIST SP 800-53 controls',
+      }),
+    );
     expect(
       screen.getByRole('list', { name: 'Failing NIST SP 800-53 controls' }),
     ).toHaveTextContent('AC-6 — k8s-no-privileged');

@@ -137,10 +137,26 @@ describe('GroupSecurityPostureContent', () => {
     ).toHaveAttribute('aria-valuenow', '75');
     expect(rows[1]).toHaveTextContent('3/4 (75.0%)');
     expect(rows[1]).toHaveTextContent('the same');
-    expect(rows[1]).toHaveTextContent('AC-6 — k8s-no-privileged');
+    expect(rows[1]).toHaveTextContent('AC-6');
     expect(rows[2]).toHaveTextContent('1/2 (50.0%)');
     expect(rows[2]).toHaveTextContent('2/2 (100.0%)');
-    expect(rows[2]).toHaveTextContent('CC6.7 — s3-encryption (exempted)');
+    expect(rows[2]).toHaveTextContent('CC6.7 (exempted)');
+    // The checks behind a failing control, on demand.
+    await userEvent.click(
+      within(card).getByRole('button', {
+        name: 'Show checks of failing NIST SP 800-53 controls',
+      }),
+    );
+    expect(
+      within(card).getByRole('list', {
+        name: 'Failing NIST SP 800-53 controls',
+      }),
+    ).toHaveTextContent('AC-6 — k8s-no-privileged');
+    expect(
+      within(card).getByRole('button', {
+        name: 'Hide checks of failing NIST SP 800-53 controls',
+      }),
+    ).toHaveAttribute('aria-expanded', 'true');
   });
 
   it('says framework compliance comes with the next scan when the roll-up has none yet', async () => {

@@ -207,7 +207,7 @@ export function FrameworksTab() {
               framework={row.frameworks[i]}
               subject={shortRef(row.entityRef, row.title)}
               adjusted={adjusted}
-              width={80}
+              compact
             />
           ) : (
             '–'
@@ -221,13 +221,14 @@ export function FrameworksTab() {
         <Button
           size="small"
           variant="outlined"
+          style={{ whiteSpace: 'nowrap' }}
           aria-label={`Failing controls of ${shortRef(
             row.entityRef,
             row.title,
           )}`}
           onClick={() => setSelected(row.entityRef)}
         >
-          Failing controls
+          Controls
         </Button>
       ),
     },

@@ -246,10 +246,10 @@ describe('SecurityPosturePage', () => {
       .closest('div[class*="MuiPaper"]') as HTMLElement;
     const rows = within(table).getAllByRole('row').slice(1);
     expect(rows[0]).toHaveTextContent('Payments');
-    expect(rows[0]).toHaveTextContent('3/4 (75.0%)');
-    expect(rows[0]).toHaveTextContent('1/2 (50.0%)');
+    expect(rows[0]).toHaveTextContent('75.0%3/4 controls');
+    expect(rows[0]).toHaveTextContent('50.0%1/2 controls');
     expect(rows[1]).toHaveTextContent('security');
-    expect(rows[1]).toHaveTextContent('4/4 (100.0%)');
+    expect(rows[1]).toHaveTextContent('100.0%4/4 controls');
     // SOC 2 has no evaluated control for the security team.
     expect(rows[1]).toHaveTextContent('not evaluated');
     expect(screen.getByText('1–2 of 3 teams')).toBeInTheDocument();
@@ -264,7 +264,7 @@ describe('SecurityPosturePage', () => {
       }),
     ).toHaveAttribute('aria-valuenow', '100');
     expect(within(table).getAllByRole('row')[1]).toHaveTextContent(
-      '2/2 (100.0%)',
+      '100.0%2/2 controls',
     );
     // One request, and nothing derived from the check catalogue.
     expect(requested).toEqual(['?limit=50']);
@@ -304,13 +304,20 @@ describe('SecurityPosturePage', () => {
     expect(
       await screen.findByText('Framework controls of Payments'),
     ).toBeInTheDocument();
+    for (const framework of ['NIST SP 800-53', 'SOC 2']) {
+      await userEvent.click(
+        screen.getByRole('button', {
+          name: `Show checks of failing ${framework} controls`,
+        }),
+      );
+    }
     const nist = screen.getByRole('list', {
       name: 'Failing NIST SP 800-53 controls',
     });
     expect(nist).toHaveTextContent('AC-6 — k8s-no-privileged');
     expect(
       screen.getByRole('list', { name: 'Failing SOC 2 controls' }),
-    ).toHaveTextContent('CC6.7 — s3-encryption (exempted)');
+    ).toHaveTextContent('CC6.7 (exempted) — s3-encryption');
     expect(screen.getByText('0 of 24 mapped controls evaluated')).toBeInTheDocument();
     await userEvent.click(screen.getByRole('button', { name: 'Close details' }));
     expect(

@@ -1,5 +1,7 @@
+import { useState } from 'react';
 import { Table, type TableColumn } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import type { FrameworkCompliance } from '@internal/backstage-plugin-security-posture-common';
@@ -15,6 +17,8 @@ export function FrameworkBar(props: {
   subject?: string;
   adjusted?: boolean;
   width?: number;
+  /** Percent above the bar and `passing/evaluated` below it (narrow table cells). */
+  compact?: boolean;
 }) {
   const f = props.framework;
   const passing = props.adjusted ? f.adjustedPassing : f.passing;
@@ -31,17 +35,33 @@ export function FrameworkBar(props: {
   const name = `${props.subject ? `${props.subject}, ` : ''}${f.title}: ${
     props.adjusted ? 'passing controls with exemptions' : 'passing controls'
   }`;
+  const bar = (
+    <LinearProgress
+      variant="determinate"
+      value={percent ?? 0}
+      aria-label={name}
+      aria-valuetext={`${passing} of ${
+        f.evaluated
+      } controls pass, ${formatPercent(percent)}`}
+    />
+  );
+  if (props.compact) {
+    return (
+      <Box minWidth={72}>
+        <Typography variant="body2">
+          <strong>{formatPercent(percent)}</strong>
+        </Typography>
+        {bar}
+        <Typography variant="caption" color="textSecondary" noWrap>
+          {passing}/{f.evaluated} controls
+        </Typography>
+      </Box>
+    );
+  }
   return (
     <Box display="flex" alignItems="center" style={{ gap: 8 }}>
       <Box width={props.width ?? 120} flexShrink={0}>
-        <LinearProgress
-          variant="determinate"
-          value={percent ?? 0}
-          aria-label={name}
-          aria-valuetext={`${passing} of ${f.evaluated} controls pass, ${formatPercent(
-            percent,
-          )}`}
-        />
+        {bar}
       </Box>
       <Typography variant="body2" component="span">
         {passing}/{f.evaluated} ({formatPercent(percent)})
@@ -99,40 +119,7 @@ export function FrameworkComplianceTable(props: {
     {
       title: 'Failing controls',
       sorting: false,
-      render: f => {
-        if (f.failing === 0 || !f.failingControls) {
-          return (
-            <Typography variant="body2">
-              {f.failing > 0 && `${f.failing} failing`}
-              {f.failing === 0 && (f.evaluated > 0 ? 'none' : '–')}
-            </Typography>
-          );
-        }
-        const failing = f.failingControls;
-        return (
-          <ul
-            style={{ margin: 0, paddingLeft: 16 }}
-            aria-label={`Failing ${f.title} controls`}
-          >
-            {failing.map(c => (
-              <li key={c.id}>
-                <Typography variant="body2" component="span">
-                  <strong>{c.id}</strong>
-                  {c.checks.length > 0 && ` — ${c.checks.join(', ')}`}
-                  {c.exempted && ' (exempted)'}
-                </Typography>
-              </li>
-            ))}
-            {failing.length < f.failing && (
-              <li>
-                <Typography variant="body2" component="span">
-                  and {f.failing - failing.length} more
-                </Typography>
-              </li>
-            )}
-          </ul>
-        );
-      },
+      render: f => <FailingControls framework={f} />,
     },
   ];
   return (
@@ -149,5 +136,80 @@ export function FrameworkComplianceTable(props: {
         </Box>
       }
     />
+  );
+}
+
+/** Ids listed before "and n more" when the failing controls are collapsed. */
+const COLLAPSED_IDS = 12;
+/** Checks listed per control when expanded. */
+const CHECKS_SHOWN = 5;
+
+/**
+ * The failing controls of a framework: their ids (exempted ones marked), and on
+ * demand the checks that fail each of them.
+ */
+function FailingControls(props: { framework: FrameworkCompliance }) {
+  const f = props.framework;
+  const [open, setOpen] = useState(false);
+  if (f.failing === 0 || !f.failingControls) {
+    return (
+      <Typography variant="body2">
+        {f.failing > 0 && `${f.failing} failing`}
+        {f.failing === 0 && (f.evaluated > 0 ? 'none' : '–')}
+      </Typography>
+    );
+  }
+  const controls = f.failingControls;
+  const more = f.failing - controls.length;
+  const label = (id: string, exempted: boolean) =>
+    exempted ? `${id} (exempted)` : id;
+  return (
+    <div>
+      {!open && (
+        <Typography variant="body2">
+          {controls
+            .slice(0, COLLAPSED_IDS)
+            .map(c => label(c.id, c.exempted))
+            .join(', ')}
+          {f.failing > COLLAPSED_IDS &&
+            ` and ${f.failing - COLLAPSED_IDS} more`}
+        </Typography>
+      )}
+      {open && (
+        <ul
+          style={{ margin: 0, paddingLeft: 16 }}
+          aria-label={`Failing ${f.title} controls`}
+        >
+          {controls.map(c => (
+            <li key={c.id}>
+              <Typography variant="body2" component="span">
+                <strong>{label(c.id, c.exempted)}</strong>
+                {c.checks.length > 0 &&
+                  ` — ${c.checks.slice(0, CHECKS_SHOWN).join(', ')}`}
+                {c.checks.length > CHECKS_SHOWN &&
+                  ` and ${c.checks.length - CHECKS_SHOWN} more`}
+              </Typography>
+            </li>
+          ))}
+          {more > 0 && (
+            <li>
+              <Typography variant="body2" component="span">
+                and {more} more
+              </Typography>
+            </li>
+          )}
+        </ul>
+      )}
+      <Button
+        size="small"
+        aria-expanded={open}
+        aria-label={`${open ? 'Hide' : 'Show'} checks of failing ${
+          f.title
+        } controls`}
+        onClick={() => setOpen(o => !o)}
+      >
+        {open ? 'Hide checks' : 'Show checks'}
+      </Button>
+    </div>
   );
 }
