@@ -300,6 +300,35 @@ async function main() {
     );
 
     await step(
+      'findings sort on the server from a column header',
+      '03c-findings-sorted.png',
+      async () => {
+        const sorted = await getJson(
+          `${entityUrl}/findings?limit=25&sort=resource`,
+          token,
+        );
+        assert(sorted.items.length > 0, `${COMPONENT} has no findings`);
+        const table = page
+          .locator('div[class*="MuiPaper"]', {
+            has: page.getByText(`Findings (${sorted.totalCount})`),
+          })
+          .last();
+        await table.getByRole('button', { name: 'Resource' }).click();
+        const r = sorted.items[0].resource;
+        const label = `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${
+          r.name
+        }`;
+        await page
+          .getByRole('button', { name: /^Sort by/ })
+          .filter({ hasText: 'Resource, A–Z' })
+          .waitFor();
+        const firstRow = table.locator('tbody tr').first();
+        await firstRow.filter({ hasText: label }).waitFor();
+        await firstRow.filter({ hasText: sorted.items[0].title }).waitFor();
+      },
+    );
+
+    await step(
       `the ${COMPONENT} overview card shows the score`,
       '04-overview-card.png',
       async () => {
@@ -331,6 +360,17 @@ async function main() {
           )}`,
         );
         await page.getByText(/^Entities \(\d+\), worst first$/).waitFor();
+        // The team's score history, from the roll-up's own history rows.
+        await page.getByText('Score history').waitFor();
+        await page.getByText(/^Last 30 days: /).waitFor();
+        // Framework compliance as the server computed it for the team.
+        const evaluated = (team.frameworks ?? []).find(f => f.evaluated > 0);
+        assert(evaluated, `the API has no evaluated framework for ${teamName}`);
+        const row = page
+          .locator('tr', { hasText: evaluated.title })
+          .filter({ hasText: `${evaluated.passing}/${evaluated.evaluated}` });
+        await row.first().scrollIntoViewIfNeeded();
+        await row.first().waitFor();
       },
     );
 
@@ -374,8 +414,29 @@ async function main() {
       'the framework view shows compliance per framework',
       '08-frameworks.png',
       async () => {
+        const report = await getJson(`${API}/frameworks?limit=50`, token);
         await page.getByRole('tab', { name: 'Frameworks' }).click();
-        await page.getByText(/^Framework compliance of /).waitFor();
+        await page.getByText('Passing framework controls per team').waitFor();
+        const first = report.teams.items.find(t =>
+          t.frameworks.some(f => f.evaluated > 0),
+        );
+        assert(first, 'the API reports no team with an evaluated framework');
+        const f = first.frameworks.find(x => x.evaluated > 0);
+        const name = first.title ?? first.entityRef.split('/').pop();
+        const row = page.locator('tr', {
+          has: page.getByRole('button', {
+            name: `Failing controls of ${name}`,
+          }),
+        });
+        const text = await row.textContent();
+        assert(
+          text.includes(`${f.passing}/${f.evaluated}`),
+          `${name}'s row shows "${text}", the API says ${f.title} ${f.passing}/${f.evaluated}`,
+        );
+        await row
+          .getByRole('button', { name: `Failing controls of ${name}` })
+          .click();
+        await page.getByText(`Framework controls of ${name}`).waitFor();
       },
     );
   } catch (e) {
