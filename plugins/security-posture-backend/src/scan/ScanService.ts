@@ -119,7 +119,7 @@ export class ScanService {
     shards: number,
     signal: AbortSignal,
   ): Promise<ScanOutcome> {
-    const { store, scanner } = this.options;
+    const { store, scanner, logger } = this.options;
     const id = randomUUID();
     const trigger =
       (await store.listScanRuns(1)).length === 0 ? 'startup' : 'schedule';
@@ -129,6 +129,12 @@ export class ScanService {
       status: 'running',
       shard: `${shard + 1}/${shards}`,
     });
+    // Which replica runs which scan (the scheduler's lock says only "one").
+    logger.info(
+      `Security posture scan ${id} started (${trigger}, shard ${
+        shard + 1
+      }/${shards})`,
+    );
     const outcome = await scanner.scanShard({
       scanId: id,
       shard,
@@ -150,6 +156,11 @@ export class ScanService {
     while (!signal.aborted) {
       const run = await store.claimQueuedScan();
       if (!run) return;
+      this.options.logger.info(
+        `Security posture scan ${run.id} started (requested, ${
+          run.scope ?? 'everything'
+        })`,
+      );
       const outcome = run.scope
         ? await scanner.scanEntity({
             scanId: run.id,
