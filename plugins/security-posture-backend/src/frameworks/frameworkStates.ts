@@ -71,7 +71,16 @@ function addCheck(state: FrameworkControlState, checkId: string) {
   const list = state.c ?? (state.c = []);
   if (list.length >= MAX_CHECKS || list.includes(checkId)) return;
   list.push(checkId);
-  list.sort();
+}
+
+/** Sorts the failing checks of every control (once, after they were collected). */
+function sortChecks(states: FrameworkStates): FrameworkStates {
+  for (const controls of Object.values(states)) {
+    for (const state of Object.values(controls ?? {})) {
+      if (state.c && state.c.length > 1) state.c.sort();
+    }
+  }
+  return states;
 }
 
 /**
@@ -95,21 +104,44 @@ export function entityFrameworkStates(
     else if (r.status === 'exempted') flag = EXEMPTED;
     flags.set(r.checkId, (flags.get(r.checkId) ?? 0) | flag);
   }
+  const byKey = new Map<string, FrameworkControlState>();
   const states: FrameworkStates = {};
   for (const check of checks) {
     const f = flags.get(check.id);
     if (!f) continue;
-    for (const [framework, controls] of Object.entries(check.frameworks)) {
-      if (!isFramework(framework) || !controls?.length) continue;
-      const byControl = states[framework] ?? (states[framework] = {});
-      for (const control of controls) {
-        const state = byControl[control] ?? (byControl[control] = { s: 0 });
-        state.s |= f;
-        if (f & (FAILED | EXEMPTED)) addCheck(state, check.id);
+    for (const { framework, control, key } of mappedControlsOf(check)) {
+      let state = byKey.get(key);
+      if (!state) {
+        state = { s: 0 };
+        byKey.set(key, state);
+        (states[framework] ?? (states[framework] = {}))[control] = state;
       }
+      state.s |= f;
+      if (f & (FAILED | EXEMPTED)) addCheck(state, check.id);
     }
   }
-  return states;
+  return sortChecks(states);
+}
+
+/** The framework controls of a check, flattened once per check object. */
+const mappedControlsCache = new WeakMap<
+  FrameworkMappedCheck,
+  Array<{ framework: FrameworkId; control: string; key: string }>
+>();
+
+function mappedControlsOf(check: FrameworkMappedCheck) {
+  let list = mappedControlsCache.get(check);
+  if (!list) {
+    list = [];
+    for (const [framework, controls] of Object.entries(check.frameworks)) {
+      if (!isFramework(framework)) continue;
+      for (const control of new Set(controls ?? [])) {
+        list.push({ framework, control, key: `${framework}\u0000${control}` });
+      }
+    }
+    mappedControlsCache.set(check, list);
+  }
+  return list;
 }
 
 /**
@@ -120,28 +152,42 @@ export function entityFrameworkStates(
 export function mergeFrameworkStates(
   parts: Iterable<FrameworkStates | null | undefined>,
 ): FrameworkStates | null {
-  let merged: FrameworkStates | null = null;
+  // Accumulated in maps (roll-ups merge thousands of members), then made plain.
+  let merged: Map<FrameworkId, Map<string, FrameworkControlState>> | null =
+    null;
   for (const part of parts) {
     if (!part) continue;
-    merged = merged ?? {};
-    for (const [framework, controls] of Object.entries(part)) {
-      if (!isFramework(framework) || !controls) continue;
-      const byControl = merged[framework] ?? (merged[framework] = {});
-      for (const [control, state] of Object.entries(controls)) {
-        const into = byControl[control];
+    merged = merged ?? new Map();
+    for (const framework in part) {
+      if (!isFramework(framework)) continue;
+      const controls = part[framework];
+      if (!controls) continue;
+      let byControl = merged.get(framework);
+      if (!byControl) {
+        byControl = new Map();
+        merged.set(framework, byControl);
+      }
+      for (const control of Object.keys(controls)) {
+        const state = controls[control];
+        const into = byControl.get(control);
         if (!into) {
-          byControl[control] = {
-            s: state.s,
-            ...(state.c ? { c: [...state.c] } : {}),
-          };
-          continue;
+          byControl.set(
+            control,
+            state.c ? { s: state.s, c: [...state.c] } : { s: state.s },
+          );
+        } else {
+          into.s |= state.s;
+          if (state.c) for (const checkId of state.c) addCheck(into, checkId);
         }
-        into.s |= state.s;
-        for (const checkId of state.c ?? []) addCheck(into, checkId);
       }
     }
   }
-  return merged;
+  if (!merged) return null;
+  const out: FrameworkStates = {};
+  for (const [framework, byControl] of merged) {
+    out[framework] = Object.fromEntries(byControl);
+  }
+  return sortChecks(out);
 }
 
 /** How many controls of each framework a check catalogue maps checks onto. */
@@ -237,12 +283,14 @@ export function summarizeFrameworks(
   });
 }
 
+const naturalOrder = new Intl.Collator('en', {
+  numeric: true,
+  sensitivity: 'base',
+});
+
 /** Orders control ids naturally: `AC-2` before `AC-10`, `1.2` before `1.10`. */
 export function compareControlIds(a: string, b: string): number {
-  const natural = a.localeCompare(b, 'en', {
-    numeric: true,
-    sensitivity: 'base',
-  });
+  const natural = naturalOrder.compare(a, b);
   if (natural !== 0 || a === b) return natural;
   return a < b ? -1 : 1;
 }
