@@ -2,7 +2,10 @@ import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { summarize } from '@internal/backstage-plugin-security-posture-common';
 import type { Knex } from 'knex';
 import { sha256 } from './util';
-import { SecurityPostureStore, type PostureWrite } from './SecurityPostureStore';
+import {
+  SecurityPostureStore,
+  type PostureWrite,
+} from './SecurityPostureStore';
 
 jest.setTimeout(60_000);
 

@@ -372,7 +372,11 @@ describe.each(
       expect(report.teams.totalCount).toBe(1);
       policy.read = 'none';
       const none = await get<FrameworkReport>('/frameworks');
-      expect(none.teams).toEqual({ items: [], nextCursor: null, totalCount: 0 });
+      expect(none.teams).toEqual({
+        items: [],
+        nextCursor: null,
+        totalCount: 0,
+      });
     });
 
     it('answers 400 for bad /frameworks queries and 401 without credentials', async () => {
@@ -428,8 +432,7 @@ describe.each(
       ).toBe(403);
       policy.read = 'all';
       expect(
-        (await request(server).get(`${api}/teams/default/nope/history`))
-          .status,
+        (await request(server).get(`${api}/teams/default/nope/history`)).status,
       ).toBe(404);
       const bad = await request(server).get(
         `${api}/teams/default/leaf2/history?from=2026-11-28&to=2026-11-01`,

@@ -380,7 +380,9 @@ export function makeFrameworkCompliance(
 ): FrameworkCompliance {
   const adjustedPassing = counts.adjustedPassing ?? counts.passing;
   const percent = (n: number) =>
-    counts.evaluated > 0 ? Math.round((n / counts.evaluated) * 1000) / 10 : null;
+    counts.evaluated > 0
+      ? Math.round((n / counts.evaluated) * 1000) / 10
+      : null;
   return {
     id,
     title: FRAMEWORK_TITLES[id],

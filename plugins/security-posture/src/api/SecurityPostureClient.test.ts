@@ -90,7 +90,10 @@ describe('SecurityPostureClient', () => {
       },
     );
     expect(points).toHaveLength(3);
-    const report = await client.getFrameworks({ limit: 50, cursor: 'eyJvIjo1MH0' });
+    const report = await client.getFrameworks({
+      limit: 50,
+      cursor: 'eyJvIjo1MH0',
+    });
     expect(report.modelVersion).toBe('sp1-x');
     expect(seen).toEqual([
       '/api/security-posture/teams/default/payments%20core/history?to=2024-03-31T00:00:00.000Z',

@@ -298,7 +298,9 @@ describe('EntityPostureView', () => {
         const sort = url.searchParams.get('sort');
         // The server's order for the resource sort, and a second page.
         const items =
-          sort === 'resource' ? [second, makeFinding()] : [makeFinding(), second];
+          sort === 'resource'
+            ? [second, makeFinding()]
+            : [makeFinding(), second];
         return HttpResponse.json({
           items,
           nextCursor: url.searchParams.get('cursor') ? null : 'page2',
@@ -352,9 +354,7 @@ describe('EntityPostureView', () => {
       expect(rows[0]).toHaveTextContent('Privileged container');
     });
 
-    await userEvent.click(
-      screen.getByRole('button', { name: /^Sort by/ }),
-    );
+    await userEvent.click(screen.getByRole('button', { name: /^Sort by/ }));
     await userEvent.click(
       await screen.findByRole('option', { name: 'Last seen, newest first' }),
     );
@@ -363,16 +363,19 @@ describe('EntityPostureView', () => {
         '-lastSeen',
       ),
     );
-    expect(
-      screen.getByRole('button', { name: /^Sort by/ }),
-    ).toHaveTextContent('Last seen, newest first');
+    expect(screen.getByRole('button', { name: /^Sort by/ })).toHaveTextContent(
+      'Last seen, newest first',
+    );
   });
 
   it('shows the compliance per framework computed for the entity', async () => {
     serve({
       posture: () =>
         HttpResponse.json(
-          makePosture({ title: 'Payments API', frameworks: makeTeamFrameworks() }),
+          makePosture({
+            title: 'Payments API',
+            frameworks: makeTeamFrameworks(),
+          }),
         ),
     });
     await renderWithApis(<EntityPostureView entity={componentEntity} />);

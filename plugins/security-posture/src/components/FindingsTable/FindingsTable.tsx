@@ -38,23 +38,25 @@ import { downloadText, toCsv } from '../../utils/csv';
 const STATUSES: FindingStatus[] = ['open', 'exempted', 'resolved', 'error'];
 
 /** The orders the server sorts findings in, as offered to the user. */
-export const FINDING_SORT_OPTIONS: Array<{ value: FindingSort; label: string }> =
-  [
-    { value: '-severity', label: 'Severity, most severe first' },
-    { value: 'severity', label: 'Severity, least severe first' },
-    { value: '-firstSeen', label: 'First seen, newest first' },
-    { value: 'firstSeen', label: 'First seen, oldest first' },
-    { value: '-lastSeen', label: 'Last seen, newest first' },
-    { value: 'lastSeen', label: 'Last seen, oldest first' },
-    { value: 'check', label: 'Check, A–Z' },
-    { value: '-check', label: 'Check, Z–A' },
-    { value: 'resource', label: 'Resource, A–Z' },
-    { value: '-resource', label: 'Resource, Z–A' },
-    { value: 'category', label: 'Category, A–Z' },
-    { value: '-category', label: 'Category, Z–A' },
-    { value: 'status', label: 'Status, A–Z' },
-    { value: '-status', label: 'Status, Z–A' },
-  ];
+export const FINDING_SORT_OPTIONS: Array<{
+  value: FindingSort;
+  label: string;
+}> = [
+  { value: '-severity', label: 'Severity, most severe first' },
+  { value: 'severity', label: 'Severity, least severe first' },
+  { value: '-firstSeen', label: 'First seen, newest first' },
+  { value: 'firstSeen', label: 'First seen, oldest first' },
+  { value: '-lastSeen', label: 'Last seen, newest first' },
+  { value: 'lastSeen', label: 'Last seen, oldest first' },
+  { value: 'check', label: 'Check, A–Z' },
+  { value: '-check', label: 'Check, Z–A' },
+  { value: 'resource', label: 'Resource, A–Z' },
+  { value: '-resource', label: 'Resource, Z–A' },
+  { value: 'category', label: 'Category, A–Z' },
+  { value: '-category', label: 'Category, Z–A' },
+  { value: 'status', label: 'Status, A–Z' },
+  { value: '-status', label: 'Status, Z–A' },
+];
 
 /** Key and direction of a sort order. */
 function parseSort(sort: FindingSort): {

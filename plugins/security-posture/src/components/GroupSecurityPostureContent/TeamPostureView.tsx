@@ -357,8 +357,8 @@ export function TeamPostureView(props: { entity: Entity }) {
         ) : (
           <InfoCard title="Framework compliance">
             <Typography variant="body2">
-              Compliance per framework is computed when the team's entities
-              are scanned; it appears here after the next scan.
+              Compliance per framework is computed when the team's entities are
+              scanned; it appears here after the next scan.
             </Typography>
           </InfoCard>
         )}

@@ -308,9 +308,8 @@ export function FrameworksTab() {
       <Typography variant="caption" color="textSecondary" component="p">
         A framework control (such as NIST AC-6) counts when a check mapped onto
         it was evaluated on one of the team's entities; it passes when none of
-        those checks fails on any of them. Computed at scan time over
-        everything the team and its sub-teams own; scoring model{' '}
-        {value.modelVersion}.
+        those checks fails on any of them. Computed at scan time over everything
+        the team and its sub-teams own; scoring model {value.modelVersion}.
       </Typography>
       {selected && (
         <TeamFrameworkDetail

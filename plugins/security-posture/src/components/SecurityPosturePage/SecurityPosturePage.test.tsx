@@ -101,15 +101,11 @@ describe('SecurityPosturePage', () => {
   it('marks entities whose results are partial or stale', async () => {
     const board = makeLeaderboard();
     board.entities[1] = { ...board.entities[1], status: 'stale' };
-    server.use(
-      http.get(`${BASE}/leaderboard`, () => HttpResponse.json(board)),
-    );
+    server.use(http.get(`${BASE}/leaderboard`, () => HttpResponse.json(board)));
     await renderWithApis(<SecurityPosturePage />);
     const entities = (
       await screen.findByRole('heading', { name: 'Entities' })
-    ).closest(
-      'div[class*="MuiPaper"]',
-    ) as HTMLElement;
+    ).closest('div[class*="MuiPaper"]') as HTMLElement;
     const rows = within(entities).getAllByRole('row').slice(1);
     expect(rows[0]).toHaveTextContent('partial');
     expect(rows[1]).toHaveTextContent('stale');
@@ -318,8 +314,12 @@ describe('SecurityPosturePage', () => {
     expect(
       screen.getByRole('list', { name: 'Failing SOC 2 controls' }),
     ).toHaveTextContent('CC6.7 (exempted) — s3-encryption');
-    expect(screen.getByText('0 of 24 mapped controls evaluated')).toBeInTheDocument();
-    await userEvent.click(screen.getByRole('button', { name: 'Close details' }));
+    expect(
+      screen.getByText('0 of 24 mapped controls evaluated'),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Close details' }),
+    );
     expect(
       screen.queryByText('Framework controls of Payments'),
     ).not.toBeInTheDocument();
