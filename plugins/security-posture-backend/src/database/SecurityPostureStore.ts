@@ -150,7 +150,7 @@ export class SecurityPostureStore {
   }): Promise<SecurityPostureStore> {
     const client = await options.database.getClient();
     if (!options.database.migrations?.skip && !options.skipMigrations) {
-      await client.migrate.latest({ directory: migrationsDir });
+      await migrateLatest(client);
     }
     return new SecurityPostureStore(client, {
       ...DEFAULT_HISTORY,
@@ -1684,6 +1684,29 @@ export class SecurityPostureStore {
 }
 
 // ------------------------------------------------------------------- mapping
+
+/**
+ * Runs the migrations; when several replicas start at once, the ones that find
+ * another migrating (knex's lock, or its lock table being created at the same
+ * moment) wait and try again instead of failing their start-up.
+ */
+async function migrateLatest(client: Knex, attempts = 60): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.migrate.latest({ directory: migrationsDir });
+      return;
+    } catch (e) {
+      const error = e as { name?: string; code?: string };
+      const concurrent =
+        error.name === 'MigrationLocked' ||
+        // Two replicas creating knex's migration tables at the same moment.
+        error.code === '42P07' ||
+        error.code === '23505';
+      if (!concurrent || attempt >= attempts) throw e;
+      await new Promise(resolve => setTimeout(resolve, 500 + attempt * 100));
+    }
+  }
+}
 
 function mapScanRun(row: Row): ScanRun {
   return {
