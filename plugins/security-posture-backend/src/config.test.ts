@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import type { JsonValue } from '@backstage/types';
 import {
   BUILTIN_CHECKS,
   resolveControls,
@@ -34,9 +35,14 @@ spec:
                   periodSeconds: '>0'
 `;
 
-function config(kyvernoMapping: unknown) {
+function config(kyvernoMapping: JsonValue | undefined) {
   return new ConfigReader({
-    securityPosture: { policies: { directories: [], kyvernoMapping } },
+    securityPosture: {
+      policies: {
+        directories: [],
+        ...(kyvernoMapping === undefined ? {} : { kyvernoMapping }),
+      },
+    },
   });
 }
 
@@ -52,7 +58,7 @@ describe('securityPosture.policies.kyvernoMapping', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  async function controlsOfPolicyChecks(kyvernoMapping: unknown) {
+  async function controlsOfPolicyChecks(kyvernoMapping: JsonValue | undefined) {
     const parsed = readSecurityPostureConfig(config(kyvernoMapping));
     const catalogue = new CheckCatalogue({
       logger: mockServices.logger.mock(),

@@ -81,7 +81,9 @@ describe('normalizeKubernetesObjects', () => {
           metadata: { name: 'legacy', namespace: 'old' },
           spec: {
             replicas: 2,
-            template: { spec: { containers: [{ name: 'app', image: 'app:1' }] } },
+            template: {
+              spec: { containers: [{ name: 'app', image: 'app:1' }] },
+            },
           },
         },
       ]);
@@ -89,12 +91,18 @@ describe('normalizeKubernetesObjects', () => {
       expect(resources[0]).toMatchObject({
         type: 'k8s.workload',
         origins: { podSpec: 'spec.template.spec' },
-        attributes: { replicas: 2, containers: [{ path: 'spec.template.spec.containers[0]' }] },
+        attributes: {
+          replicas: 2,
+          containers: [{ path: 'spec.template.spec.containers[0]' }],
+        },
       });
     });
 
     it('builds the uid from location, apiVersion, kind, namespace and name', () => {
-      const { resources } = normalizeFixture('kubectl-get-deploy-svc.json', 'prod-eu');
+      const { resources } = normalizeFixture(
+        'kubectl-get-deploy-svc.json',
+        'prod-eu',
+      );
       expect(resources.map(r => r.uid)).toEqual([
         'k8s:prod-eu/apps/v1/Deployment/shop/storefront',
         'k8s:prod-eu/apps/v1/Deployment/shop/checkout',
@@ -132,7 +140,9 @@ describe('normalizeKubernetesObjects', () => {
         location: undefined,
         document: 0,
       });
-      expect(pick(resources, 'NetworkPolicy', 'allow-dns').source.document).toBe(2);
+      expect(
+        pick(resources, 'NetworkPolicy', 'allow-dns').source.document,
+      ).toBe(2);
       const single = normalizeKubernetesObjects(
         [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } }],
         { ...SOURCE, document: 7 },
@@ -155,15 +165,38 @@ describe('normalizeKubernetesObjects', () => {
   describe('workloads', () => {
     it('exposes the CronJob pod spec with paths from the object root', () => {
       const { resources } = normalizeFixture('workloads-insecure.yaml');
-      const cronJob = pick(resources, 'CronJob', 'backup') as Resource<KubernetesWorkloadAttributes>;
-      expect(cronJob.origins).toEqual({ podSpec: 'spec.jobTemplate.spec.template.spec' });
-      expect(cronJob.attributes.podSpecPath).toBe('spec.jobTemplate.spec.template.spec');
+      const cronJob = pick(
+        resources,
+        'CronJob',
+        'backup',
+      ) as Resource<KubernetesWorkloadAttributes>;
+      expect(cronJob.origins).toEqual({
+        podSpec: 'spec.jobTemplate.spec.template.spec',
+      });
+      expect(cronJob.attributes.podSpecPath).toBe(
+        'spec.jobTemplate.spec.template.spec',
+      );
       expect(cronJob.attributes.schedule).toBe('@daily');
       expect(
-        cronJob.attributes.containers.map(c => [c.group, c.index, c.name, c.path]),
+        cronJob.attributes.containers.map(c => [
+          c.group,
+          c.index,
+          c.name,
+          c.path,
+        ]),
       ).toEqual([
-        ['containers', 0, 'backup', 'spec.jobTemplate.spec.template.spec.containers[0]'],
-        ['initContainers', 0, 'prepare', 'spec.jobTemplate.spec.template.spec.initContainers[0]'],
+        [
+          'containers',
+          0,
+          'backup',
+          'spec.jobTemplate.spec.template.spec.containers[0]',
+        ],
+        [
+          'initContainers',
+          0,
+          'prepare',
+          'spec.jobTemplate.spec.template.spec.initContainers[0]',
+        ],
         [
           'initContainers',
           1,
@@ -176,7 +209,11 @@ describe('normalizeKubernetesObjects', () => {
 
     it('exposes a Pod spec at spec, with the Pod labels as pod metadata', () => {
       const { resources } = normalizeFixture('workloads-hardened.yaml');
-      const pod = pick(resources, 'Pod', 'debug-shell') as Resource<KubernetesWorkloadAttributes>;
+      const pod = pick(
+        resources,
+        'Pod',
+        'debug-shell',
+      ) as Resource<KubernetesWorkloadAttributes>;
       expect(pod.attributes.podSpecPath).toBe('spec');
       expect(pod.attributes.containers[0].path).toBe('spec.containers[0]');
       expect(pod.attributes.podMetadata.labels).toEqual({
@@ -186,26 +223,51 @@ describe('normalizeKubernetesObjects', () => {
 
     it('reads the security-relevant pod spec fields', () => {
       const { resources } = normalizeFixture('workloads-insecure.yaml');
-      const ds = pick(resources, 'DaemonSet', 'node-agent') as Resource<KubernetesWorkloadAttributes>;
+      const ds = pick(
+        resources,
+        'DaemonSet',
+        'node-agent',
+      ) as Resource<KubernetesWorkloadAttributes>;
       const spec = ds.attributes.podSpec;
-      expect([spec.hostNetwork, spec.hostPID, spec.hostIPC]).toEqual([true, true, true]);
+      expect([spec.hostNetwork, spec.hostPID, spec.hostIPC]).toEqual([
+        true,
+        true,
+        true,
+      ]);
       expect(spec.volumes.map(v => [v.name, v.sources, v.hostPath])).toEqual([
         ['config', ['configMap'], undefined],
-        ['docker-sock', ['hostPath'], { path: '/var/run/docker.sock', type: 'Socket' }],
+        [
+          'docker-sock',
+          ['hostPath'],
+          { path: '/var/run/docker.sock', type: 'Socket' },
+        ],
       ]);
       expect(spec.containers[0].securityContext).toMatchObject({
         privileged: true,
-        capabilities: { add: ['SYS_ADMIN', 'NET_BIND_SERVICE', 'cap_net_admin'], drop: [] },
+        capabilities: {
+          add: ['SYS_ADMIN', 'NET_BIND_SERVICE', 'cap_net_admin'],
+          drop: [],
+        },
       });
       expect(spec.containers[0].ports).toEqual([
-        { containerPort: 9100, hostPort: 9100, name: undefined, hostIP: undefined, protocol: undefined },
+        {
+          containerPort: 9100,
+          hostPort: 9100,
+          name: undefined,
+          hostIP: undefined,
+          protocol: undefined,
+        },
       ]);
       expect(ds.attributes.serviceAccountName).toBe('default');
     });
 
     it('keeps whether env vars have values, never the values', () => {
       const { resources } = normalizeFixture('workloads-hardened.yaml');
-      const d = pick(resources, 'Deployment', 'payments-api') as Resource<KubernetesWorkloadAttributes>;
+      const d = pick(
+        resources,
+        'Deployment',
+        'payments-api',
+      ) as Resource<KubernetesWorkloadAttributes>;
       const env = d.attributes.podSpec.containers[0].env;
       expect(env[0]).toEqual({
         name: 'DB_PASSWORD',
@@ -218,12 +280,19 @@ describe('normalizeKubernetesObjects', () => {
           resourceFieldRef: undefined,
         },
       });
-      expect(env[1]).toEqual({ name: 'LOG_LEVEL', hasValue: true, valueLength: 4 });
+      expect(env[1]).toEqual({
+        name: 'LOG_LEVEL',
+        hasValue: true,
+        valueLength: 4,
+      });
       expect(JSON.stringify(d.attributes)).not.toContain('"info"');
     });
 
     it('expands typed API lists whose items have no apiVersion/kind, and records the controller', () => {
-      const { resources, errors } = normalizeFixture('replicaset-list.json', 'prod-eu');
+      const { resources, errors } = normalizeFixture(
+        'replicaset-list.json',
+        'prod-eu',
+      );
       expect(errors).toEqual([]);
       expect(resources).toHaveLength(1);
       expect(resources[0]).toMatchObject({
@@ -264,8 +333,12 @@ describe('normalizeKubernetesObjects', () => {
       const storefront = pick(resources, 'Deployment', 'storefront');
       const raw = storefront.raw as any;
       expect(raw.metadata.managedFields).toBeUndefined();
-      expect(raw.metadata.annotations).toEqual({ 'deployment.kubernetes.io/revision': '7' });
-      expect(storefront.annotations).toEqual({ 'deployment.kubernetes.io/revision': '7' });
+      expect(raw.metadata.annotations).toEqual({
+        'deployment.kubernetes.io/revision': '7',
+      });
+      expect(storefront.annotations).toEqual({
+        'deployment.kubernetes.io/revision': '7',
+      });
       expect(raw.status.readyReplicas).toBe(2);
       expect(raw.spec.strategy.type).toBe('RollingUpdate');
       expect(raw.metadata.uid).toBe('7c1b8f0e-3f0a-4c9e-9a43-5d1c0b2f9e11');
@@ -274,10 +347,22 @@ describe('normalizeKubernetesObjects', () => {
     });
 
     it('reads Service attributes', () => {
-      const svc = pick(resources, 'Service', 'storefront') as Resource<KubernetesServiceAttributes>;
+      const svc = pick(
+        resources,
+        'Service',
+        'storefront',
+      ) as Resource<KubernetesServiceAttributes>;
       expect(svc.attributes).toEqual({
         serviceType: 'LoadBalancer',
-        ports: [{ name: 'https', port: 443, targetPort: 'http', nodePort: 31443, protocol: 'TCP' }],
+        ports: [
+          {
+            name: 'https',
+            port: 443,
+            targetPort: 'http',
+            nodePort: 31443,
+            protocol: 'TCP',
+          },
+        ],
         selector: { 'app.kubernetes.io/name': 'storefront' },
         loadBalancerSourceRanges: undefined,
         externalIPs: [],
@@ -289,7 +374,11 @@ describe('normalizeKubernetesObjects', () => {
     it('keeps a plain-text credential out of the result but detectable', () => {
       const text = JSON.stringify({ resources, errors });
       expect(text).not.toContain('s3ss10n-s3cr3t-f0r-st0r3fr0nt');
-      const storefront = pick(resources, 'Deployment', 'storefront') as Resource<KubernetesWorkloadAttributes>;
+      const storefront = pick(
+        resources,
+        'Deployment',
+        'storefront',
+      ) as Resource<KubernetesWorkloadAttributes>;
       expect(storefront.attributes.containers[0].plainSecretEnv).toEqual([
         {
           index: 0,
@@ -299,7 +388,9 @@ describe('normalizeKubernetesObjects', () => {
           redacted: '<redacted: 29 characters>',
         },
       ]);
-      expect((storefront.raw as any).spec.template.spec.containers[0].env).toEqual([
+      expect(
+        (storefront.raw as any).spec.template.spec.containers[0].env,
+      ).toEqual([
         { name: 'SESSION_SECRET', value: '<redacted: 29 characters>' },
         { name: 'NODE_ENV', value: 'production' },
       ]);
@@ -311,21 +402,36 @@ describe('normalizeKubernetesObjects', () => {
     const rbac = normalizeFixture('rbac.yaml').resources;
 
     it('reads NetworkPolicies with API defaults for policyTypes', () => {
-      const frontend = pick(network, 'NetworkPolicy', 'frontend') as Resource<KubernetesNetworkPolicyAttributes>;
+      const frontend = pick(
+        network,
+        'NetworkPolicy',
+        'frontend',
+      ) as Resource<KubernetesNetworkPolicyAttributes>;
       expect(frontend.attributes).toEqual({
         podSelector: { matchLabels: { app: 'frontend' }, matchExpressions: [] },
         selectsAllPods: false,
         policyTypes: ['Ingress'],
         ingress: [
           {
-            peers: [{ podSelector: { matchLabels: { app: 'gateway' }, matchExpressions: [] } }],
+            peers: [
+              {
+                podSelector: {
+                  matchLabels: { app: 'gateway' },
+                  matchExpressions: [],
+                },
+              },
+            ],
             ports: [],
             allowsAll: false,
           },
         ],
         egress: [],
       });
-      const dns = pick(network, 'NetworkPolicy', 'allow-dns') as Resource<KubernetesNetworkPolicyAttributes>;
+      const dns = pick(
+        network,
+        'NetworkPolicy',
+        'allow-dns',
+      ) as Resource<KubernetesNetworkPolicyAttributes>;
       expect(dns.attributes.selectsAllPods).toBe(true);
       expect(dns.attributes.egress[0]).toEqual({
         peers: [],
@@ -350,17 +456,30 @@ describe('normalizeKubernetesObjects', () => {
     });
 
     it('reads Ingress TLS and rule hosts', () => {
-      const shop = pick(network, 'Ingress', 'shop') as Resource<KubernetesIngressAttributes>;
+      const shop = pick(
+        network,
+        'Ingress',
+        'shop',
+      ) as Resource<KubernetesIngressAttributes>;
       expect(shop.attributes).toEqual({
         ingressClassName: 'nginx',
-        tls: [{ hosts: ['shop.example.com', '*.shop.example.com'], secretName: 'shop-tls' }],
+        tls: [
+          {
+            hosts: ['shop.example.com', '*.shop.example.com'],
+            secretName: 'shop-tls',
+          },
+        ],
         ruleHosts: ['shop.example.com', 'api.shop.example.com'],
         hasDefaultBackend: false,
       });
     });
 
     it('reads roles, bindings and service accounts', () => {
-      const role = pick(rbac, 'Role', 'app-reader') as Resource<KubernetesRoleAttributes>;
+      const role = pick(
+        rbac,
+        'Role',
+        'app-reader',
+      ) as Resource<KubernetesRoleAttributes>;
       expect(role.attributes.clusterScoped).toBe(false);
       expect(role.attributes.rules[1]).toEqual({
         apiGroups: [''],
@@ -370,18 +489,42 @@ describe('normalizeKubernetesObjects', () => {
         nonResourceURLs: [],
       });
       expect(
-        (pick(rbac, 'ClusterRole', 'cluster-admin') as Resource<KubernetesRoleAttributes>)
-          .attributes.builtIn,
+        (
+          pick(
+            rbac,
+            'ClusterRole',
+            'cluster-admin',
+          ) as Resource<KubernetesRoleAttributes>
+        ).attributes.builtIn,
       ).toBe(true);
-      const binding = pick(rbac, 'RoleBinding', 'app-reader') as Resource<KubernetesRoleBindingAttributes>;
+      const binding = pick(
+        rbac,
+        'RoleBinding',
+        'app-reader',
+      ) as Resource<KubernetesRoleBindingAttributes>;
       expect(binding.attributes).toEqual({
         clusterScoped: false,
-        roleRef: { kind: 'Role', name: 'app-reader', apiGroup: 'rbac.authorization.k8s.io' },
+        roleRef: {
+          kind: 'Role',
+          name: 'app-reader',
+          apiGroup: 'rbac.authorization.k8s.io',
+        },
         // The subject's namespace defaults to the RoleBinding's.
-        subjects: [{ kind: 'ServiceAccount', name: 'payments-api', namespace: 'payments' }],
+        subjects: [
+          {
+            kind: 'ServiceAccount',
+            name: 'payments-api',
+            namespace: 'payments',
+          },
+        ],
         builtIn: false,
       });
-      const sa = pick(rbac, 'ServiceAccount', 'default', 'payments') as Resource<KubernetesServiceAccountAttributes>;
+      const sa = pick(
+        rbac,
+        'ServiceAccount',
+        'default',
+        'payments',
+      ) as Resource<KubernetesServiceAccountAttributes>;
       expect(sa.attributes.automountServiceAccountToken).toBe(false);
     });
   });
@@ -429,7 +572,11 @@ describe('normalizeKubernetesObjects', () => {
     });
 
     it('keeps Secret metadata and key names, with markers for values', () => {
-      const secret = pick(result.resources, 'Secret', 'payments-db') as Resource<KubernetesSecretAttributes>;
+      const secret = pick(
+        result.resources,
+        'Secret',
+        'payments-db',
+      ) as Resource<KubernetesSecretAttributes>;
       expect(secret.attributes).toEqual({
         secretType: 'Opaque',
         keys: ['dsn', 'password', 'username'],
@@ -466,7 +613,9 @@ describe('normalizeKubernetesObjects', () => {
           spec: { password: 'top-secret' },
         },
       ]);
-      expect(JSON.stringify(resources)).not.toMatch(/top-secret|dG9wLXNlY3JldA|12345678/);
+      expect(JSON.stringify(resources)).not.toMatch(
+        /top-secret|dG9wLXNlY3JldA|12345678/,
+      );
       expect(resources[0].raw).toEqual({
         apiVersion: 'v1',
         kind: 'Secret',
@@ -477,20 +626,37 @@ describe('normalizeKubernetesObjects', () => {
     });
 
     it('marks ConfigMap credentials and redacts them in raw', () => {
-      const cm = pick(result.resources, 'ConfigMap', 'legacy-config') as Resource<KubernetesConfigMapAttributes>;
-      expect(cm.attributes.keys).toEqual(['db.password', 'DATABASE_URL', 'GITHUB_TOKEN', 'settings.ini']);
-      expect(cm.attributes.plainSecretEntries.map(e => [e.key, e.reason])).toEqual([
+      const cm = pick(
+        result.resources,
+        'ConfigMap',
+        'legacy-config',
+      ) as Resource<KubernetesConfigMapAttributes>;
+      expect(cm.attributes.keys).toEqual([
+        'db.password',
+        'DATABASE_URL',
+        'GITHUB_TOKEN',
+        'settings.ini',
+      ]);
+      expect(
+        cm.attributes.plainSecretEntries.map(e => [e.key, e.reason]),
+      ).toEqual([
         ['db.password', 'name db.password suggests a credential'],
         ['DATABASE_URL', 'value looks like a URL with password'],
         ['GITHUB_TOKEN', 'value looks like a GitHub token'],
       ]);
-      expect((cm.raw as any).data['settings.ini']).toBe('[app]\nname = legacy\n');
+      expect((cm.raw as any).data['settings.ini']).toBe(
+        '[app]\nname = legacy\n',
+      );
       expect((cm.raw as any).metadata.annotations).toEqual({});
     });
 
     it('is idempotent: normalising raw again keeps the credential findings', () => {
       const again = normalize(result.resources.map(r => r.raw));
-      const cm = pick(again.resources, 'ConfigMap', 'legacy-config') as Resource<KubernetesConfigMapAttributes>;
+      const cm = pick(
+        again.resources,
+        'ConfigMap',
+        'legacy-config',
+      ) as Resource<KubernetesConfigMapAttributes>;
       expect(cm.attributes.plainSecretEntries.map(e => e.key)).toEqual([
         'db.password',
         'DATABASE_URL',
@@ -502,8 +668,16 @@ describe('normalizeKubernetesObjects', () => {
   describe('bad input', () => {
     it('skips unsupported kinds and objects without apiVersion/kind with an error each', () => {
       const { resources, errors } = normalize([
-        { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'tls' } },
-        { apiVersion: 'example.com/v1', kind: 'Deployment', metadata: { name: 'crd' } },
+        {
+          apiVersion: 'cert-manager.io/v1',
+          kind: 'Certificate',
+          metadata: { name: 'tls' },
+        },
+        {
+          apiVersion: 'example.com/v1',
+          kind: 'Deployment',
+          metadata: { name: 'crd' },
+        },
         { kind: 'Pod', metadata: { name: 'no-version' } },
         { apiVersion: 'v1', metadata: { name: 'no-kind' } },
         { metadata: { name: 'nothing' } },
@@ -511,8 +685,14 @@ describe('normalizeKubernetesObjects', () => {
       ]);
       expect(resources.map(r => r.name)).toEqual(['fine']);
       expect(errors).toEqual([
-        { message: 'unsupported kind cert-manager.io/v1/Certificate, skipped', document: 0 },
-        { message: 'unsupported kind example.com/v1/Deployment, skipped', document: 1 },
+        {
+          message: 'unsupported kind cert-manager.io/v1/Certificate, skipped',
+          document: 0,
+        },
+        {
+          message: 'unsupported kind example.com/v1/Deployment, skipped',
+          document: 1,
+        },
         { message: 'object has no apiVersion, skipped', document: 2 },
         { message: 'object has no kind, skipped', document: 3 },
         { message: 'object has no apiVersion and kind, skipped', document: 4 },
@@ -520,7 +700,14 @@ describe('normalizeKubernetesObjects', () => {
     });
 
     it('skips empty documents silently and reports non-objects', () => {
-      const { resources, errors } = normalize([null, undefined, 'text', 42, [1, 2], true]);
+      const { resources, errors } = normalize([
+        null,
+        undefined,
+        'text',
+        42,
+        [1, 2],
+        true,
+      ]);
       expect(resources).toEqual([]);
       expect(errors.map(e => [e.document, e.message])).toEqual([
         [2, 'expected an object, got string, skipped'],
@@ -528,7 +715,9 @@ describe('normalizeKubernetesObjects', () => {
         [4, 'expected an object, got list, skipped'],
         [5, 'expected an object, got boolean, skipped'],
       ]);
-      expect(normalizeKubernetesObjects('nope' as any, SOURCE).errors).toHaveLength(1);
+      expect(
+        normalizeKubernetesObjects('nope' as any, SOURCE).errors,
+      ).toHaveLength(1);
     });
 
     it('reports bad List items by path and keeps the good ones', () => {
@@ -547,9 +736,21 @@ describe('normalizeKubernetesObjects', () => {
       ]);
       expect(resources.map(r => r.name)).toEqual(['a']);
       expect(errors).toEqual([
-        { message: 'list item is empty, skipped', document: 0, path: 'items[1]' },
-        { message: 'expected an object, got string, skipped', document: 0, path: 'items[2]' },
-        { message: 'unsupported kind v1/Widget, skipped', document: 0, path: 'items[3]' },
+        {
+          message: 'list item is empty, skipped',
+          document: 0,
+          path: 'items[1]',
+        },
+        {
+          message: 'expected an object, got string, skipped',
+          document: 0,
+          path: 'items[2]',
+        },
+        {
+          message: 'unsupported kind v1/Widget, skipped',
+          document: 0,
+          path: 'items[3]',
+        },
         { message: 'List has no items list, skipped', document: 1 },
       ]);
     });
@@ -557,8 +758,15 @@ describe('normalizeKubernetesObjects', () => {
     it('rejects pod specs whose containers are not a list, ignores bad containers', () => {
       const { resources, errors } = normalize([
         deployment({ containers: { name: 'app' } }),
-        deployment({ containers: ['just-a-string', { name: 'ok', image: 'ok:1' }] }),
-        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'patch' }, spec: { replicas: 3 } },
+        deployment({
+          containers: ['just-a-string', { name: 'ok', image: 'ok:1' }],
+        }),
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'patch' },
+          spec: { replicas: 3 },
+        },
       ]);
       expect(errors).toEqual([
         {
@@ -582,7 +790,9 @@ describe('normalizeKubernetesObjects', () => {
       expect(resources).toHaveLength(1);
       const a = resources[0].attributes as KubernetesWorkloadAttributes;
       // The good container keeps its index, so evidence paths match the file.
-      expect(a.containers.map(c => c.path)).toEqual(['spec.template.spec.containers[1]']);
+      expect(a.containers.map(c => c.path)).toEqual([
+        'spec.template.spec.containers[1]',
+      ]);
     });
 
     it('normalises values of the wrong type instead of failing', () => {
@@ -590,7 +800,11 @@ describe('normalizeKubernetesObjects', () => {
         {
           apiVersion: 'v1',
           kind: 'Pod',
-          metadata: { name: 12345, namespace: 'x', labels: { version: 2, ok: true, nested: { a: 1 } } },
+          metadata: {
+            name: 12345,
+            namespace: 'x',
+            labels: { version: 2, ok: true, nested: { a: 1 } },
+          },
           spec: {
             hostNetwork: 'true',
             securityContext: 'nonsense',
@@ -619,7 +833,10 @@ describe('normalizeKubernetesObjects', () => {
       const c = pod.attributes.podSpec.containers[0];
       expect(pod.attributes.podSpec.hostNetwork).toBe(true);
       expect(pod.attributes.podSpec.volumes).toEqual([]);
-      expect(pod.attributes.podSpec.securityContext).toEqual({ supplementalGroups: [], sysctls: [] });
+      expect(pod.attributes.podSpec.securityContext).toEqual({
+        supplementalGroups: [],
+        sysctls: [],
+      });
       expect(c.image).toBe('7');
       expect(c.env).toEqual([]);
       expect(c.ports.map(p => p.hostPort)).toEqual([8080, undefined]);
@@ -634,9 +851,21 @@ describe('normalizeKubernetesObjects', () => {
     it('requires a name (generateName counts) and bounds its length', () => {
       const { resources, errors } = normalize([
         { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} },
-        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'cfg-' } },
-        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'n'.repeat(5_000_000) } },
-        { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'rb' } },
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { generateName: 'cfg-' },
+        },
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'n'.repeat(5_000_000) },
+        },
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: { name: 'rb' },
+        },
       ]);
       expect(resources.map(r => r.name)).toEqual(['cfg-']);
       expect(errors.map(e => e.message)).toEqual([
@@ -649,8 +878,13 @@ describe('normalizeKubernetesObjects', () => {
     it('survives 1,000-deep nesting', () => {
       let deep: unknown = { leaf: true };
       for (let i = 0; i < 1000; i++) deep = { nested: deep };
-      let list: unknown = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'inner' } };
-      for (let i = 0; i < 1000; i++) list = { apiVersion: 'v1', kind: 'List', items: [list] };
+      let list: unknown = {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'inner' },
+      };
+      for (let i = 0; i < 1000; i++)
+        list = { apiVersion: 'v1', kind: 'List', items: [list] };
       let deepArray: unknown = 'x';
       for (let i = 0; i < 1000; i++) deepArray = [deepArray];
 
@@ -676,10 +910,17 @@ describe('normalizeKubernetesObjects', () => {
       ]);
       expect(result.resources).toHaveLength(1);
       expect(() => JSON.stringify(result)).not.toThrow();
-      for (const check of KUBERNETES_CHECKS.filter(c => c.appliesTo.includes('k8s.workload'))) {
+      for (const check of KUBERNETES_CHECKS.filter(c =>
+        c.appliesTo.includes('k8s.workload'),
+      )) {
         expect(() =>
           check.evaluate(result.resources[0], {
-            resources: { all: () => [], ofType: () => [], inNamespace: () => [], byUid: () => undefined },
+            resources: {
+              all: () => [],
+              ofType: () => [],
+              inNamespace: () => [],
+              byUid: () => undefined,
+            },
             now: new Date(),
           }),
         ).not.toThrow();
@@ -703,17 +944,22 @@ describe('normalizeKubernetesObjects', () => {
             },
           ],
         }),
-        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { blob: huge } },
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'big' },
+          data: { blob: huge },
+        },
       ]);
       expect(Date.now() - start).toBeLessThan(2000);
       expect(errors).toEqual([]);
       const a = resources[0].attributes as KubernetesWorkloadAttributes;
-      expect(a.containers[0].plainSecretEnv.map(e => [e.name, e.redacted])).toEqual([
-        ['API_TOKEN', '<redacted: 5242880 characters>'],
-      ]);
-      expect((resources[0].raw as any).spec.template.spec.containers[0].env[0].value).toBe(
-        '<redacted: 5242880 characters>',
-      );
+      expect(
+        a.containers[0].plainSecretEnv.map(e => [e.name, e.redacted]),
+      ).toEqual([['API_TOKEN', '<redacted: 5242880 characters>']]);
+      expect(
+        (resources[0].raw as any).spec.template.spec.containers[0].env[0].value,
+      ).toBe('<redacted: 5242880 characters>');
     });
 
     it('never throws on arbitrary input shaped like supported kinds', () => {
@@ -741,8 +987,15 @@ describe('normalizeKubernetesObjects', () => {
               apiVersion,
               kind,
               metadata: { name: 'x', namespace: 'y' },
-              spec: { template: { spec: template }, jobTemplate: { spec: { template: { spec: template } } }, ...(typeof spec === 'object' ? spec : { v: spec }) },
-              items: [extra, { apiVersion, kind, metadata: { name: 'i' }, spec }],
+              spec: {
+                template: { spec: template },
+                jobTemplate: { spec: { template: { spec: template } } },
+                ...(typeof spec === 'object' ? spec : { v: spec }),
+              },
+              items: [
+                extra,
+                { apiVersion, kind, metadata: { name: 'i' }, spec },
+              ],
               data: extra,
               rules: extra,
               subjects: extra,

@@ -622,7 +622,9 @@ function readVolume(value: JsonObject): KubernetesVolume {
 }
 
 /** Splits `registry:5000/repo/name:tag@sha256:…` into its tag and digest. */
-function readImageReference(image: string): [string | undefined, string | undefined] {
+function readImageReference(
+  image: string,
+): [string | undefined, string | undefined] {
   const at = image.indexOf('@');
   const digest = at >= 0 ? image.slice(at + 1) : undefined;
   const name = at >= 0 ? image.slice(0, at) : image;

@@ -92,7 +92,13 @@ describe('plain-text credential detection', () => {
   });
 
   it('ignores placeholders and references in credential-named variables', () => {
-    for (const value of ['', 'true', '$(DB_PASSWORD)', '${DB_PASSWORD}', '{{ .Values.password }}']) {
+    for (const value of [
+      '',
+      'true',
+      '$(DB_PASSWORD)',
+      '${DB_PASSWORD}',
+      '{{ .Values.password }}',
+    ]) {
       expect(secretReason('DB_PASSWORD', value)).toBeUndefined();
     }
     // A default value is still a credential.

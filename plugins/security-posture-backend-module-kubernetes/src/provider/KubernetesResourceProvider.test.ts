@@ -215,9 +215,7 @@ describe('KubernetesResourceProvider', () => {
     // Without payments-api among the scan's entities, its objects are unowned.
     const listed = await collect(
       prod,
-      context(
-        testEntities().filter(e => e.metadata.name !== 'payments-api'),
-      ),
+      context(testEntities().filter(e => e.metadata.name !== 'payments-api')),
     );
     expect(ownedBy(listed, 'component:default/payments-api')).toEqual([]);
     expect(unowned(listed)).toContain('Deployment payments/payments-api');

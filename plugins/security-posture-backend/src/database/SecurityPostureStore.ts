@@ -352,6 +352,27 @@ export class SecurityPostureStore {
       });
   }
 
+  /**
+   * Marks the runs of a shard still `running` as aborted: called by the run
+   * that holds the shard's scheduler lock (scope global), so any other run of
+   * that shard was left behind by a replica that died or was killed.
+   */
+  async abortInterruptedShardRuns(
+    shard: string,
+    exceptId: string,
+    now: Date = new Date(),
+  ): Promise<number> {
+    return this.db('scan_runs')
+      .where({ status: 'running', shard })
+      .whereNot({ id: exceptId })
+      .update({
+        status: 'aborted',
+        finished_at: now,
+        error:
+          'The scan did not finish: the backend running it stopped, and another replica took the shard over',
+      });
+  }
+
   /** Marks runs still `running` since before `before` as aborted (their replica died). */
   async abortStaleScanRuns(before: Date, now: Date = new Date()) {
     return this.db('scan_runs')
@@ -1685,21 +1706,41 @@ export class SecurityPostureStore {
 
 // ------------------------------------------------------------------- mapping
 
+/** Key of the PostgreSQL advisory lock the plugin's migrations run under. */
+const MIGRATION_LOCK_KEY = 0x5350_4d31; // "SPM1"
+
 /**
- * Runs the migrations; when several replicas start at once, the ones that find
- * another migrating (knex's lock, or its lock table being created at the same
- * moment) wait and try again instead of failing their start-up.
+ * Runs the migrations. On PostgreSQL, replicas starting at once queue on an
+ * advisory lock held by a transaction for the whole run, so exactly one
+ * migrates and the others find nothing left to do; knex's own lock table is
+ * created lazily and two replicas can race on creating it. Whatever is left
+ * (knex's MigrationLocked, say a migrator without the advisory lock) is waited
+ * out and retried instead of failing the start-up.
  */
 async function migrateLatest(client: Knex, attempts = 60): Promise<void> {
+  const run = () => client.migrate.latest({ directory: migrationsDir });
+  const pool = (client.client.config?.pool ?? {}) as { max?: number };
+  // The lock holds one pooled connection while the migrations use another.
+  const advisory =
+    client.client.config?.client === 'pg' && (pool.max ?? 10) >= 2;
   for (let attempt = 1; ; attempt++) {
     try {
-      await client.migrate.latest({ directory: migrationsDir });
+      if (advisory) {
+        await client.transaction(async trx => {
+          await trx.raw('select pg_advisory_xact_lock(?)', [
+            MIGRATION_LOCK_KEY,
+          ]);
+          await run();
+        });
+      } else {
+        await run();
+      }
       return;
     } catch (e) {
       const error = e as { name?: string; code?: string };
       const concurrent =
         error.name === 'MigrationLocked' ||
-        // Two replicas creating knex's migration tables at the same moment.
+        // Creating knex's migration tables at the same moment as another.
         error.code === '42P07' ||
         error.code === '23505';
       if (!concurrent || attempt >= attempts) throw e;

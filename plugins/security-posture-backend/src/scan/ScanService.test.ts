@@ -144,4 +144,45 @@ describe('ScanService', () => {
       (await store.getScanRun('22222222-2222-4222-8222-222222222222'))?.status,
     ).toBe('running');
   });
+
+  it('aborts the run a dead replica left behind when the next run of its shard starts', async () => {
+    const { store, service } = await setup({ shards: 2 });
+    for (const [id, shard] of [
+      ['33333333-3333-4333-8333-333333333333', '1/2'],
+      ['44444444-4444-4444-8444-444444444444', '2/2'],
+    ]) {
+      await store.createScanRun({
+        id,
+        trigger: 'schedule',
+        status: 'running',
+        shard,
+      });
+    }
+    await service.runShard(0, 2, new AbortController().signal);
+    expect(
+      await store.getScanRun('33333333-3333-4333-8333-333333333333'),
+    ).toMatchObject({ status: 'aborted', error: expect.stringMatching(/took the shard over/) });
+    // Another shard's run may be alive on another replica.
+    expect(
+      (await store.getScanRun('44444444-4444-4444-8444-444444444444'))?.status,
+    ).toBe('running');
+    const [latest] = await store.listScanRuns(1);
+    expect(latest).toMatchObject({ shard: '1/2', status: 'succeeded' });
+  });
+
+  it('leaves other runs alone when every replica schedules its own scans (scope local)', async () => {
+    const { store, service } = await setup({
+      schedule: { frequency: { hours: 6 }, timeout: { minutes: 10 }, scope: 'local' },
+    });
+    await store.createScanRun({
+      id: '55555555-5555-4555-8555-555555555555',
+      trigger: 'schedule',
+      status: 'running',
+      shard: '1/1',
+    });
+    await service.runShard(0, 1, new AbortController().signal);
+    expect(
+      (await store.getScanRun('55555555-5555-4555-8555-555555555555'))?.status,
+    ).toBe('running');
+  });
 });

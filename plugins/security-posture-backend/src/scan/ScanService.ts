@@ -123,12 +123,23 @@ export class ScanService {
     const id = randomUUID();
     const trigger =
       (await store.listScanRuns(1)).length === 0 ? 'startup' : 'schedule';
+    const shardName = `${shard + 1}/${shards}`;
     await store.createScanRun({
       id,
       trigger,
       status: 'running',
-      shard: `${shard + 1}/${shards}`,
+      shard: shardName,
     });
+    // With the scheduler's global lock only one run of a shard is alive: a run
+    // of it still marked running belonged to a replica that died.
+    if ((this.options.config.schedule.scope ?? 'global') === 'global') {
+      const aborted = await store.abortInterruptedShardRuns(shardName, id);
+      if (aborted > 0) {
+        logger.warn(
+          `Security posture: ${aborted} scan(s) of shard ${shardName} were interrupted (their backend stopped); marked aborted`,
+        );
+      }
+    }
     // Which replica runs which scan (the scheduler's lock says only "one").
     logger.info(
       `Security posture scan ${id} started (${trigger}, shard ${

@@ -464,7 +464,12 @@ const CASES: Case[] = [
       },
     ],
   },
-  { check: 'k8s-image-digest', fixture: H, object: 'CronJob/nightly-report', status: 'pass' },
+  {
+    check: 'k8s-image-digest',
+    fixture: H,
+    object: 'CronJob/nightly-report',
+    status: 'pass',
+  },
 
   // sensitive_data_classified
   {

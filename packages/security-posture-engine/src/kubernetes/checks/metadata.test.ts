@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CATEGORY_IDS, SEVERITIES } from '@internal/backstage-plugin-security-posture-common';
+import {
+  CATEGORY_IDS,
+  SEVERITIES,
+} from '@internal/backstage-plugin-security-posture-common';
 import { DEFAULT_CONTROLS } from '../../scorecard/defaultScorecard';
 import { SUPPORTED_KUBERNETES_KINDS } from '../normalize';
 import { KUBERNETES_CHECKS } from './index';
@@ -16,31 +19,41 @@ describe('Kubernetes check catalogue', () => {
     for (const id of ids) expect(id).toMatch(/^k8s-[a-z0-9-]+$/);
   });
 
-  it.each(KUBERNETES_CHECKS.map(c => [c.id, c] as const))('%s has complete metadata', (_id, check) => {
-    expect(check.title.length).toBeGreaterThan(5);
-    expect(check.description.length).toBeGreaterThan(40);
-    expect(SEVERITIES).toContain(check.severity);
-    expect(CATEGORY_IDS).toContain(check.category);
-    // Feeds a default control, in that control's category.
-    expect(controls.get(check.control)?.category).toBe(check.category);
-    expect(check.weight).toBeGreaterThan(0);
-    expect(check.appliesTo.length).toBeGreaterThan(0);
-    for (const type of check.appliesTo) expect(types.has(type as any)).toBe(true);
-    expect(check.origin).toBe('builtin');
-    expect(check.remediation.text.length).toBeGreaterThan(20);
-    expect(check.remediation.url).toMatch(/^https:\/\/kubernetes\.io\/docs\//);
-    expect(Object.keys(check.frameworks).length).toBeGreaterThanOrEqual(3);
-    for (const id of check.frameworks['cis-kubernetes'] ?? []) expect(id).toMatch(/^5\.\d+\.\d+$/);
-    expect(check.frameworks['nist-800-53']?.length).toBeGreaterThan(0);
-    expect(typeof check.evaluate).toBe('function');
-  });
+  it.each(KUBERNETES_CHECKS.map(c => [c.id, c] as const))(
+    '%s has complete metadata',
+    (_id, check) => {
+      expect(check.title.length).toBeGreaterThan(5);
+      expect(check.description.length).toBeGreaterThan(40);
+      expect(SEVERITIES).toContain(check.severity);
+      expect(CATEGORY_IDS).toContain(check.category);
+      // Feeds a default control, in that control's category.
+      expect(controls.get(check.control)?.category).toBe(check.category);
+      expect(check.weight).toBeGreaterThan(0);
+      expect(check.appliesTo.length).toBeGreaterThan(0);
+      for (const type of check.appliesTo)
+        expect(types.has(type as any)).toBe(true);
+      expect(check.origin).toBe('builtin');
+      expect(check.remediation.text.length).toBeGreaterThan(20);
+      expect(check.remediation.url).toMatch(
+        /^https:\/\/kubernetes\.io\/docs\//,
+      );
+      expect(Object.keys(check.frameworks).length).toBeGreaterThanOrEqual(3);
+      for (const id of check.frameworks['cis-kubernetes'] ?? [])
+        expect(id).toMatch(/^5\.\d+\.\d+$/);
+      expect(check.frameworks['nist-800-53']?.length).toBeGreaterThan(0);
+      expect(typeof check.evaluate).toBe('function');
+    },
+  );
 
   it('covers every Kubernetes misconfiguration of DESIGN §5 at the stated severity', () => {
-    const severity = (id: string) => KUBERNETES_CHECKS.find(c => c.id === id)?.severity;
+    const severity = (id: string) =>
+      KUBERNETES_CHECKS.find(c => c.id === id)?.severity;
     expect(severity('k8s-secret-in-env')).toBe('critical');
     expect(severity('k8s-root-host-network')).toBe('critical');
     expect(severity('k8s-rbac-cluster-admin-binding')).toBe('high');
-    expect(severity('k8s-workload-overprivileged-service-account')).toBe('high');
+    expect(severity('k8s-workload-overprivileged-service-account')).toBe(
+      'high',
+    );
     expect(severity('k8s-namespace-network-policy')).toBe('medium');
     expect(severity('k8s-run-as-root')).toBe('medium');
     expect(severity('k8s-memory-limit')).toBe('medium');
@@ -68,12 +81,17 @@ describe('Kubernetes check catalogue', () => {
 
   it('is documented: the README lists every check with its severity', () => {
     // eslint-disable-next-line no-restricted-syntax
-    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const readme = fs.readFileSync(
+      path.join(__dirname, '..', 'README.md'),
+      'utf8',
+    );
     const rows = readme
       .split('\n')
       .filter(line => line.startsWith('| `k8s-'))
       .map(line => line.split('|').map(cell => cell.trim()));
-    expect(rows.map(([, id, severity, control]) => [id, severity, control])).toEqual(
+    expect(
+      rows.map(([, id, severity, control]) => [id, severity, control]),
+    ).toEqual(
       KUBERNETES_CHECKS.map(c => [`\`${c.id}\``, c.severity, c.control]),
     );
   });

@@ -302,7 +302,9 @@ export const overprivilegedServiceAccountCheck = workloadCheck({
       reasons.push(`${reason} via ${binding.kind} ${binding.name}`);
     }
     return failure(
-      `Service account ${a.serviceAccountName} is bound to ${listNames(reasons)}`,
+      `Service account ${a.serviceAccountName} is bound to ${listNames(
+        reasons,
+      )}`,
       evidence,
     );
   },

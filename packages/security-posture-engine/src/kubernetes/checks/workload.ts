@@ -118,7 +118,9 @@ export const rootWithHostNetworkCheck = workloadCheck({
     }
     return f
       ? f.fail(
-          `Host network with root: ${listNames(f.names)} may run as root in the node's network namespace`,
+          `Host network with root: ${listNames(
+            f.names,
+          )} may run as root in the node's network namespace`,
         )
       : PASS;
   },
@@ -223,7 +225,10 @@ export const hostPathVolumeCheck = workloadCheck({
       const hostPath = volumes[i].hostPath;
       if (!hostPath) continue;
       f = (f ?? new Findings()).add(
-        { path: `${a.podSpecPath}.volumes[${i}].hostPath.path`, value: hostPath.path },
+        {
+          path: `${a.podSpecPath}.volumes[${i}].hostPath.path`,
+          value: hostPath.path,
+        },
         `${volumes[i].name} (${hostPath.path ?? 'no path'})`,
       );
     }
@@ -803,7 +808,10 @@ export const plainSecretEnvCheck = workloadCheck({
       const found = c.plainSecretEnv;
       for (let i = 0; i < found.length; i++) {
         // The normaliser kept only a redaction marker, never the value.
-        const evidence: Evidence = { path: found[i].path, value: found[i].redacted };
+        const evidence: Evidence = {
+          path: found[i].path,
+          value: found[i].redacted,
+        };
         f = (f ?? new Findings()).add(
           evidence,
           `${found[i].name} in ${containerLabel(c)}`,

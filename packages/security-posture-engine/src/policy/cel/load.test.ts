@@ -63,7 +63,11 @@ function deployment(
     raw: {
       apiVersion: 'apps/v1',
       kind,
-      metadata: { name: 'web', namespace: 'shop', labels: { team: 'payments' } },
+      metadata: {
+        name: 'web',
+        namespace: 'shop',
+        labels: { team: 'payments' },
+      },
       spec: { replicas: 3, template: { spec: { containers } } },
     },
     ...extra,
@@ -134,7 +138,9 @@ ${LIMITS}`,
         },
       ],
     });
-    const good = deployment([{ name: 'app', resources: { limits: { cpu: '1' } } }]);
+    const good = deployment([
+      { name: 'app', resources: { limits: { cpu: '1' } } },
+    ]);
     expect(check.evaluate(good, ctx)).toEqual({ status: 'pass' });
   });
 
@@ -246,7 +252,9 @@ ${LIMITS}`,
     };
     expect(check.evaluate(bucket, ctx)).toMatchObject({
       status: 'fail',
-      evidence: [{ path: 'aws_s3_bucket_versioning.logs.enabled', value: false }],
+      evidence: [
+        { path: 'aws_s3_bucket_versioning.logs.enabled', value: false },
+      ],
     });
     const fixed = { ...bucket, attributes: { versioning: { enabled: true } } };
     expect(check.evaluate(fixed, ctx).status).toBe('pass');
@@ -323,9 +331,18 @@ ${LIMITS}`,
 
   it('loads every valid document of a multi-document file and reports the invalid ones', () => {
     const text = [
-      doc('first', `  match: { kinds: [Deployment] }\n  validations: [{ expression: "true" }]\n`),
-      doc('second', `  match: { kinds: [Deployment] }\n  validations: [{ expression: "1 +" }]\n`),
-      doc('third', `  match: { kinds: [Namespace] }\n  validations: [{ expression: "true" }]\n`),
+      doc(
+        'first',
+        `  match: { kinds: [Deployment] }\n  validations: [{ expression: "true" }]\n`,
+      ),
+      doc(
+        'second',
+        `  match: { kinds: [Deployment] }\n  validations: [{ expression: "1 +" }]\n`,
+      ),
+      doc(
+        'third',
+        `  match: { kinds: [Namespace] }\n  validations: [{ expression: "true" }]\n`,
+      ),
       '',
     ].join('\n---\n');
     const result = load(text);
@@ -361,7 +378,10 @@ describe('loadCustomChecks errors', () => {
     ],
     [
       'duplicate keys',
-      doc('dup', valid).replace('  title: Test check', '  title: A\n  title: B'),
+      doc('dup', valid).replace(
+        '  title: Test check',
+        '  title: A\n  title: B',
+      ),
       /invalid YAML: Map keys must be unique/,
     ],
     [
@@ -376,7 +396,10 @@ describe('loadCustomChecks errors', () => {
     ],
     [
       'an unknown validation field',
-      doc('x', `  match: { kinds: [Deployment] }\n  validations: [{ expression: "true", reason: Forbidden }]\n`),
+      doc(
+        'x',
+        `  match: { kinds: [Deployment] }\n  validations: [{ expression: "true", reason: Forbidden }]\n`,
+      ),
       /spec\.validations\[0\]\.reason: unknown field; allowed fields are expression, message, messageExpression, fieldPath$/,
     ],
     [
@@ -389,13 +412,21 @@ describe('loadCustomChecks errors', () => {
       doc('x', valid).replace('kind: CustomCheck', 'kind: ClusterPolicy'),
       /kind: must be CustomCheck, got string "ClusterPolicy"$/,
     ],
-    ['a missing name', doc('x', valid).replace('  name: x\n', '  labels: {}\n'), /document 1: metadata\.name: is required$/],
+    [
+      'a missing name',
+      doc('x', valid).replace('  name: x\n', '  labels: {}\n'),
+      /document 1: metadata\.name: is required$/,
+    ],
     [
       'an invalid name',
       doc('Bad_Name', valid),
       /document 1: metadata\.name: "Bad_Name" is not a valid check id/,
     ],
-    ['a missing title', doc('x', valid).replace('  title: Test check\n', ''), /check "x": spec\.title: is required$/],
+    [
+      'a missing title',
+      doc('x', valid).replace('  title: Test check\n', ''),
+      /check "x": spec\.title: is required$/,
+    ],
     [
       'an invalid severity',
       doc('x', valid).replace('severity: high', 'severity: urgent'),
@@ -416,79 +447,144 @@ describe('loadCustomChecks errors', () => {
       doc('x', `  category: cloud\n${valid}`),
       /spec\.category: must be one of identity_and_access, network, data, compute, got string "cloud"$/,
     ],
-    ['a negative weight', doc('x', `  weight: -1\n${valid}`), /spec\.weight: must be a number >= 0, got number -1$/],
+    [
+      'a negative weight',
+      doc('x', `  weight: -1\n${valid}`),
+      /spec\.weight: must be a number >= 0, got number -1$/,
+    ],
     [
       'a remediation URL that is not http(s)',
-      doc('x', valid).replace('https://example.com/runbook', 'ftp://example.com/runbook'),
+      doc('x', valid).replace(
+        'https://example.com/runbook',
+        'ftp://example.com/runbook',
+      ),
       /spec\.remediation\.url: must be an http\(s\) URL/,
     ],
-    ['a missing remediation', doc('x', `  title: T\n  description: D\n  severity: low\n  control: images_scanned\n${valid}`, false), /spec\.remediation: is required \(text and url\)$/],
+    [
+      'a missing remediation',
+      doc(
+        'x',
+        `  title: T\n  description: D\n  severity: low\n  control: images_scanned\n${valid}`,
+        false,
+      ),
+      /spec\.remediation: is required \(text and url\)$/,
+    ],
     [
       'an unknown framework',
       doc('x', `  frameworks: { hipaa: ['1'] }\n${valid}`),
       /spec\.frameworks\.hipaa: unknown field; allowed fields are cis-kubernetes, cis-aws/,
     ],
-    ['a missing match', doc('x', `  validations: [{ expression: "true" }]\n`), /spec\.match: is required \(kinds and\/or types\)$/],
-    ['a match without kinds or types', doc('x', `  match: { namespaces: [a] }\n  validations: [{ expression: "true" }]\n`), /spec\.match: needs kinds or types$/],
+    [
+      'a missing match',
+      doc('x', `  validations: [{ expression: "true" }]\n`),
+      /spec\.match: is required \(kinds and\/or types\)$/,
+    ],
+    [
+      'a match without kinds or types',
+      doc(
+        'x',
+        `  match: { namespaces: [a] }\n  validations: [{ expression: "true" }]\n`,
+      ),
+      /spec\.match: needs kinds or types$/,
+    ],
     [
       'a kind whose canonical type is unknown',
-      doc('x', `  match: { kinds: [aws_s3_bucket] }\n  validations: [{ expression: "true" }]\n`),
+      doc(
+        'x',
+        `  match: { kinds: [aws_s3_bucket] }\n  validations: [{ expression: "true" }]\n`,
+      ),
       /spec\.match\.kinds: cannot tell the canonical type of kind "aws_s3_bucket"; add match\.types$/,
     ],
-    ['no validations', doc('x', `  match: { kinds: [Deployment] }\n  validations: []\n`), /spec\.validations: must not be empty$/],
+    [
+      'no validations',
+      doc('x', `  match: { kinds: [Deployment] }\n  validations: []\n`),
+      /spec\.validations: must not be empty$/,
+    ],
     [
       'a CEL syntax error',
-      doc('x', `  match: { kinds: [Deployment] }\n  validations: [{ expression: "object.spec.replicas >" }]\n`),
+      doc(
+        'x',
+        `  match: { kinds: [Deployment] }\n  validations: [{ expression: "object.spec.replicas >" }]\n`,
+      ),
       /spec\.validations\[0\]\.expression: invalid CEL: .*\(at column \d+\)$/,
     ],
     [
       'a CEL type error',
-      doc('x', `  match: { kinds: [Deployment] }\n  validations: [{ expression: "1 + 'a' == 2" }]\n`),
+      doc(
+        'x',
+        `  match: { kinds: [Deployment] }\n  validations: [{ expression: "1 + 'a' == 2" }]\n`,
+      ),
       /spec\.validations\[0\]\.expression: invalid CEL: no such overload: int \+ string/,
     ],
     [
       'an undeclared identifier',
-      doc('x', `  match: { kinds: [Deployment] }\n  validations: [{ expression: "request.object.spec != null" }]\n`),
+      doc(
+        'x',
+        `  match: { kinds: [Deployment] }\n  validations: [{ expression: "request.object.spec != null" }]\n`,
+      ),
       /invalid CEL: Unknown variable: request/,
     ],
     [
       'an unknown variable',
-      doc('x', `  match: { kinds: [Deployment] }\n  variables: [{ name: a, expression: "1" }]\n  validations: [{ expression: "variables.b == 1" }]\n`),
+      doc(
+        'x',
+        `  match: { kinds: [Deployment] }\n  variables: [{ name: a, expression: "1" }]\n  validations: [{ expression: "variables.b == 1" }]\n`,
+      ),
       /spec\.validations\[0\]\.expression: unknown variable "b"; defined before this point: a$/,
     ],
     [
       'a variable used before it is defined',
-      doc('x', `  match: { kinds: [Deployment] }\n  variables:\n    - { name: a, expression: "variables.b" }\n    - { name: b, expression: "1" }\n  validations: [{ expression: "true" }]\n`),
+      doc(
+        'x',
+        `  match: { kinds: [Deployment] }\n  variables:\n    - { name: a, expression: "variables.b" }\n    - { name: b, expression: "1" }\n  validations: [{ expression: "true" }]\n`,
+      ),
       /spec\.variables\[0\]\.expression: unknown variable "b"$/,
     ],
     [
       'a variable defined twice',
-      doc('x', `  match: { kinds: [Deployment] }\n  variables: [{ name: a, expression: "1" }, { name: a, expression: "2" }]\n  validations: [{ expression: "true" }]\n`),
+      doc(
+        'x',
+        `  match: { kinds: [Deployment] }\n  variables: [{ name: a, expression: "1" }, { name: a, expression: "2" }]\n  validations: [{ expression: "true" }]\n`,
+      ),
       /spec\.variables\[1\]\.name: variable "a" is defined twice$/,
     ],
     [
       'a variable name that is not an identifier',
-      doc('x', `  match: { kinds: [Deployment] }\n  variables: [{ name: my-var, expression: "1" }]\n  validations: [{ expression: "true" }]\n`),
+      doc(
+        'x',
+        `  match: { kinds: [Deployment] }\n  variables: [{ name: my-var, expression: "1" }]\n  validations: [{ expression: "true" }]\n`,
+      ),
       /spec\.variables\[0\]\.name: "my-var" is not a CEL identifier$/,
     ],
     [
       'variables in a matchCondition',
-      doc('x', `  match: { kinds: [Deployment] }\n  variables: [{ name: a, expression: "true" }]\n  matchConditions: [{ name: c, expression: "variables.a" }]\n  validations: [{ expression: "true" }]\n`),
+      doc(
+        'x',
+        `  match: { kinds: [Deployment] }\n  variables: [{ name: a, expression: "true" }]\n  matchConditions: [{ name: c, expression: "variables.a" }]\n  validations: [{ expression: "true" }]\n`,
+      ),
       /spec\.matchConditions\[0\]\.expression: variables are not available here \(variables\.a\)$/,
     ],
     [
       'an invalid fieldPath',
-      doc('x', `  match: { kinds: [Deployment] }\n  validations: [{ expression: "true", fieldPath: "spec..x[" }]\n`),
+      doc(
+        'x',
+        `  match: { kinds: [Deployment] }\n  validations: [{ expression: "true", fieldPath: "spec..x[" }]\n`,
+      ),
       /spec\.validations\[0\]\.fieldPath: "spec\.\.x\[" is not a field path/,
     ],
     [
       'an expression that is not a string',
-      doc('x', `  match: { kinds: [Deployment] }\n  validations: [{ expression: 42 }]\n`),
+      doc(
+        'x',
+        `  match: { kinds: [Deployment] }\n  validations: [{ expression: 42 }]\n`,
+      ),
       /spec\.validations\[0\]\.expression: must be a non-empty string, got number 42$/,
     ],
   ])('reports %s', (_, text, expected) => {
     const messages = errorsOf(text);
-    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+    expect(messages).toEqual(
+      expect.arrayContaining([expect.stringMatching(expected)]),
+    );
   });
 
   it('reports every problem of a document, each with its line', () => {
@@ -506,11 +602,16 @@ describe('loadCustomChecks errors', () => {
   });
 
   it('reports duplicate ids in one file', () => {
-    const one = doc('same', `  match: { kinds: [Deployment] }\n  validations: [{ expression: "true" }]\n`);
+    const one = doc(
+      'same',
+      `  match: { kinds: [Deployment] }\n  validations: [{ expression: "true" }]\n`,
+    );
     const result = load(`${one}---\n${one}`);
     expect(result.checks).toHaveLength(1);
     expect(result.errors.map(e => e.message)).toEqual([
-      expect.stringMatching(/check "same": metadata\.name: duplicate check id "same" in this file$/),
+      expect.stringMatching(
+        /check "same": metadata\.name: duplicate check id "same" in this file$/,
+      ),
     ]);
   });
 
@@ -533,6 +634,8 @@ describe('loadCustomChecks errors', () => {
     expect(garbage.checks).toEqual([]);
     expect(garbage.errors.length).toBeGreaterThan(0);
 
-    expect(load(undefined as any).errors[0].message).toBe('file content is not text');
+    expect(load(undefined as any).errors[0].message).toBe(
+      'file content is not text',
+    );
   });
 });

@@ -48,15 +48,28 @@ describe('README example', () => {
       appliesTo: ['k8s.workload'],
     });
     const ctx = { resources: createResourceIndex([]), now: new Date() };
-    const limited = { name: 'db', resources: { limits: { cpu: '1', memory: '1Gi' } } };
-    expect(check.evaluate(statefulSet([limited]), ctx)).toEqual({ status: 'pass' });
-    expect(check.evaluate(statefulSet([limited, { name: 'exporter' }]), ctx)).toMatchObject({
+    const limited = {
+      name: 'db',
+      resources: { limits: { cpu: '1', memory: '1Gi' } },
+    };
+    expect(check.evaluate(statefulSet([limited]), ctx)).toEqual({
+      status: 'pass',
+    });
+    expect(
+      check.evaluate(statefulSet([limited, { name: 'exporter' }]), ctx),
+    ).toMatchObject({
       status: 'fail',
       message: 'containers without limits: exporter',
       evidence: [{ path: 'spec.template.spec.containers' }],
     });
     expect(
-      check.evaluate(statefulSet([{ name: 'exporter' }], { tier: 'test' }), ctx),
-    ).toEqual({ status: 'skip', reason: 'match condition "not-a-test" is false' });
+      check.evaluate(
+        statefulSet([{ name: 'exporter' }], { tier: 'test' }),
+        ctx,
+      ),
+    ).toEqual({
+      status: 'skip',
+      reason: 'match condition "not-a-test" is false',
+    });
   });
 });

@@ -71,7 +71,12 @@ function workload(
     namespace: ns,
     source: { format: 'kubernetes-yaml', file: 'w.yaml', location },
     attributes: {},
-    raw: { apiVersion: 'apps/v1', kind, metadata: { name: 'w', namespace: ns }, spec },
+    raw: {
+      apiVersion: 'apps/v1',
+      kind,
+      metadata: { name: 'w', namespace: ns },
+      spec,
+    },
   };
 }
 
@@ -91,7 +96,9 @@ describe('PSS built-in checks', () => {
       expect(check.category).toBe('compute');
       expect(check.frameworks['cis-kubernetes']?.length).toBeGreaterThan(0);
       expect(check.frameworks['nist-800-53']?.length).toBeGreaterThan(0);
-      expect(check.remediation.url).toMatch(/^https:\/\/kubernetes\.io\/docs\//);
+      expect(check.remediation.url).toMatch(
+        /^https:\/\/kubernetes\.io\/docs\//,
+      );
     }
     expect(namespaceCheck.appliesTo).toEqual(['k8s.namespace']);
     expect(workloadCheck.appliesTo).toEqual(['k8s.workload']);
@@ -103,7 +110,9 @@ describe('PSS built-in checks', () => {
     it('passes for baseline and restricted', () => {
       for (const level of ['baseline', 'restricted']) {
         expect(
-          evaluate(namespace('shop', { 'pod-security.kubernetes.io/enforce': level })),
+          evaluate(
+            namespace('shop', { 'pod-security.kubernetes.io/enforce': level }),
+          ),
         ).toEqual({ status: 'pass' });
       }
     });
@@ -123,14 +132,18 @@ describe('PSS built-in checks', () => {
       // warn/audit labels alone do not enforce anything
       expect(
         evaluate(
-          namespace('shop', { 'pod-security.kubernetes.io/warn': 'restricted' }),
+          namespace('shop', {
+            'pod-security.kubernetes.io/warn': 'restricted',
+          }),
         ).status,
       ).toBe('fail');
     });
 
     it('fails for privileged and for an invalid level', () => {
       const privileged = evaluate(
-        namespace('shop', { 'pod-security.kubernetes.io/enforce': 'privileged' }),
+        namespace('shop', {
+          'pod-security.kubernetes.io/enforce': 'privileged',
+        }),
       );
       expect(privileged).toMatchObject({
         status: 'fail',
@@ -144,7 +157,9 @@ describe('PSS built-in checks', () => {
     });
 
     it('reads labels from the raw object when the normaliser did not copy them', () => {
-      const ns = namespace('shop', { 'pod-security.kubernetes.io/enforce': 'baseline' });
+      const ns = namespace('shop', {
+        'pod-security.kubernetes.io/enforce': 'baseline',
+      });
       delete ns.labels;
       expect(evaluate(ns).status).toBe('pass');
     });
@@ -152,15 +167,21 @@ describe('PSS built-in checks', () => {
 
   describe('k8s-workload-pss-compliant', () => {
     it('holds a workload to baseline when its namespace is unknown or unlabelled', () => {
-      expect(run(workload('Deployment', baselinePodSpec))).toEqual({ status: 'pass' });
+      expect(run(workload('Deployment', baselinePodSpec))).toEqual({
+        status: 'pass',
+      });
       const result = run(workload('Deployment', badPodSpec));
       expect(result.status).toBe('fail');
       expect((result as any).message).toMatch(
         /^Deployment "w" violates PodSecurity "baseline:latest" enforced by default \(namespace "shop" not found\): /,
       );
-      expect(run(workload('Deployment', badPodSpec), [namespace('shop')])).toMatchObject({
+      expect(
+        run(workload('Deployment', badPodSpec), [namespace('shop')]),
+      ).toMatchObject({
         status: 'fail',
-        message: expect.stringContaining('has no pod-security.kubernetes.io/enforce label'),
+        message: expect.stringContaining(
+          'has no pod-security.kubernetes.io/enforce label',
+        ),
       });
     });
 
@@ -168,8 +189,12 @@ describe('PSS built-in checks', () => {
       const restricted = namespace('shop', {
         'pod-security.kubernetes.io/enforce': 'restricted',
       });
-      expect(run(workload('Deployment', baselinePodSpec), [restricted]).status).toBe('fail');
-      expect(run(workload('Deployment', restrictedPodSpec), [restricted]).status).toBe('pass');
+      expect(
+        run(workload('Deployment', baselinePodSpec), [restricted]).status,
+      ).toBe('fail');
+      expect(
+        run(workload('Deployment', restrictedPodSpec), [restricted]).status,
+      ).toBe('pass');
       // pinned to v1.21: capabilities drop ALL and runAsUser are not required yet
       const pinned = namespace('shop', {
         'pod-security.kubernetes.io/enforce': 'restricted',
@@ -178,12 +203,18 @@ describe('PSS built-in checks', () => {
       const noDrop = JSON.parse(JSON.stringify(restrictedPodSpec));
       delete noDrop.containers[0].securityContext.capabilities;
       expect(run(workload('Deployment', noDrop), [pinned]).status).toBe('pass');
-      expect(run(workload('Deployment', noDrop), [restricted]).status).toBe('fail');
+      expect(run(workload('Deployment', noDrop), [restricted]).status).toBe(
+        'fail',
+      );
     });
 
     it('an invalid enforce label holds workloads to restricted, as the admission controller does', () => {
-      const invalid = namespace('shop', { 'pod-security.kubernetes.io/enforce': 'strict' });
-      expect(run(workload('Deployment', baselinePodSpec), [invalid]).status).toBe('fail');
+      const invalid = namespace('shop', {
+        'pod-security.kubernetes.io/enforce': 'strict',
+      });
+      expect(
+        run(workload('Deployment', baselinePodSpec), [invalid]).status,
+      ).toBe('fail');
     });
 
     it('skips workloads in privileged namespaces', () => {
@@ -224,11 +255,29 @@ describe('PSS built-in checks', () => {
       }
     });
 
-    it('prefers the namespace of the workload\'s own cluster', () => {
-      const here = namespace('shop', { 'pod-security.kubernetes.io/enforce': 'restricted' }, 'cluster-a');
-      const there = namespace('shop', { 'pod-security.kubernetes.io/enforce': 'privileged' }, 'cluster-b');
-      expect(run(workload('Deployment', baselinePodSpec, 'shop', 'cluster-a'), [there, here]).status).toBe('fail');
-      expect(run(workload('Deployment', baselinePodSpec, 'shop', 'cluster-b'), [there, here]).status).toBe('skip');
+    it("prefers the namespace of the workload's own cluster", () => {
+      const here = namespace(
+        'shop',
+        { 'pod-security.kubernetes.io/enforce': 'restricted' },
+        'cluster-a',
+      );
+      const there = namespace(
+        'shop',
+        { 'pod-security.kubernetes.io/enforce': 'privileged' },
+        'cluster-b',
+      );
+      expect(
+        run(workload('Deployment', baselinePodSpec, 'shop', 'cluster-a'), [
+          there,
+          here,
+        ]).status,
+      ).toBe('fail');
+      expect(
+        run(workload('Deployment', baselinePodSpec, 'shop', 'cluster-b'), [
+          there,
+          here,
+        ]).status,
+      ).toBe('skip');
     });
 
     it('skips resources without a pod spec', () => {
@@ -243,7 +292,9 @@ describe('PSS built-in checks', () => {
       const [, strict] = createPssChecks({ defaultLevel: 'restricted' });
       const w = workload('Deployment', baselinePodSpec);
       expect(strict.evaluate(w, ctx([w])).status).toBe('fail');
-      expect(() => createPssChecks({ defaultVersion: 'v2' })).toThrow(/Invalid/);
+      expect(() => createPssChecks({ defaultVersion: 'v2' })).toThrow(
+        /Invalid/,
+      );
     });
   });
 });

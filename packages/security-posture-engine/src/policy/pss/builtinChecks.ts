@@ -69,14 +69,14 @@ interface Enforcement {
 
 function labelsOf(resource: Resource): Record<string, unknown> {
   return (
-    resource.labels ??
-    asObj(asObj(asObj(resource.raw)?.metadata)?.labels) ??
-    {}
+    resource.labels ?? asObj(asObj(asObj(resource.raw)?.metadata)?.labels) ?? {}
   );
 }
 
 function levelFromLabel(value: unknown): PodSecurityLevel | undefined {
-  return value === 'privileged' || value === 'baseline' || value === 'restricted'
+  return value === 'privileged' ||
+    value === 'baseline' ||
+    value === 'restricted'
     ? value
     : undefined;
 }
@@ -222,7 +222,9 @@ export function createPssChecks(
       }
       if (!levelFromLabel(value)) {
         return fail(
-          `Namespace "${resource.name}" has an invalid ${PSS_ENFORCE_LABEL} label "${String(
+          `Namespace "${
+            resource.name
+          }" has an invalid ${PSS_ENFORCE_LABEL} label "${String(
             value,
           )}"; the admission controller falls back to restricted, set baseline or restricted explicitly`,
           { path, value },

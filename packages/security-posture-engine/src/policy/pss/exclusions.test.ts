@@ -49,46 +49,69 @@ describe('podSecurity exclusions (Kyverno semantics)', () => {
         capabilitiesExclusion,
       ]).allowed,
     ).toBe(true);
-    const other = evaluate(withCapability('busybox:1.28'), [capabilitiesExclusion]);
+    const other = evaluate(withCapability('busybox:1.28'), [
+      capabilitiesExclusion,
+    ]);
     expect(other.allowed).toBe(false);
-    expect(other.violations.map(v => v.check)).toEqual(['capabilities_restricted']);
+    expect(other.violations.map(v => v.check)).toEqual([
+      'capabilities_restricted',
+    ]);
   });
 
   it('keeps the fields of non-matching containers and narrows the evidence to them', () => {
     const result = evaluate(
       {
         containers: [
-          container('nginx', 'redis:7', { capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } }),
-          container('app', 'busybox', { capabilities: { drop: ['ALL'], add: ['NET_RAW'] } }),
+          container('nginx', 'redis:7', {
+            capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] },
+          }),
+          container('app', 'busybox', {
+            capabilities: { drop: ['ALL'], add: ['NET_RAW'] },
+          }),
         ],
       },
       [capabilitiesExclusion],
     );
     expect(result.violations).toHaveLength(1);
     expect(result.violations[0].evidence).toEqual([
-      { path: 'spec.containers[1].securityContext.capabilities.add', value: ['NET_RAW'] },
+      {
+        path: 'spec.containers[1].securityContext.capabilities.add',
+        value: ['NET_RAW'],
+      },
     ]);
   });
 
   it('without images exempts only pod-level fields (Kyverno restricted-exclude-seccomp)', () => {
     const spec = (sc: Record<string, any>) => ({
       securityContext: { seccompProfile: { type: 'Unconfined' } },
-      containers: [container('container01', 'busybox:1.28', { seccompProfile: undefined, ...sc })],
+      containers: [
+        container('container01', 'busybox:1.28', {
+          seccompProfile: undefined,
+          ...sc,
+        }),
+      ],
     });
     const podLevel: PodSecurityExclusion = { controlName: 'Seccomp' };
-    const everyImage: PodSecurityExclusion = { controlName: 'Seccomp', images: ['*'] };
+    const everyImage: PodSecurityExclusion = {
+      controlName: 'Seccomp',
+      images: ['*'],
+    };
     expect(evaluate(spec({}), []).allowed).toBe(false);
     expect(evaluate(spec({}), [podLevel, everyImage]).allowed).toBe(true);
     // runAsNonRoot missing is another control: still denied
     expect(
-      evaluate(spec({ runAsNonRoot: undefined }), [podLevel, everyImage]).violations.map(
-        v => v.check,
-      ),
+      evaluate(spec({ runAsNonRoot: undefined }), [
+        podLevel,
+        everyImage,
+      ]).violations.map(v => v.check),
     ).toEqual(['runAsNonRoot']);
     // a container that sets Unconfined itself needs the image exclusion
     const explicit = spec({ seccompProfile: { type: 'Unconfined' } });
     expect(evaluate(explicit, [podLevel]).violations[0].evidence).toEqual([
-      { path: 'spec.containers[0].securityContext.seccompProfile.type', value: 'Unconfined' },
+      {
+        path: 'spec.containers[0].securityContext.seccompProfile.type',
+        value: 'Unconfined',
+      },
     ]);
     expect(evaluate(explicit, [podLevel, everyImage]).allowed).toBe(true);
   });
@@ -124,17 +147,29 @@ describe('podSecurity exclusions (Kyverno semantics)', () => {
     const result = evaluate(spec, [exclusion], 'baseline');
     expect(result.violations).toHaveLength(1);
     expect(result.violations[0].evidence).toEqual([
-      { path: 'spec.securityContext.sysctls[1].name', value: 'net.core.somaxconn' },
+      {
+        path: 'spec.securityContext.sysctls[1].name',
+        value: 'net.core.somaxconn',
+      },
     ]);
     expect(
-      evaluate(spec, [{ ...exclusion, values: ['kernel.msg*', 'net.core.*'] }], 'baseline')
-        .allowed,
+      evaluate(
+        spec,
+        [{ ...exclusion, values: ['kernel.msg*', 'net.core.*'] }],
+        'baseline',
+      ).allowed,
     ).toBe(true);
     // another field of the same control is not covered
     expect(
       evaluate(
         spec,
-        [{ ...exclusion, restrictedField: 'spec.securityContext.sysctls[*].value', values: ['*'] }],
+        [
+          {
+            ...exclusion,
+            restrictedField: 'spec.securityContext.sysctls[*].value',
+            values: ['*'],
+          },
+        ],
         'baseline',
       ).allowed,
     ).toBe(false);
@@ -143,7 +178,9 @@ describe('podSecurity exclusions (Kyverno semantics)', () => {
   it('values must match every offending value of a field (capabilities list)', () => {
     const spec = {
       containers: [
-        container('c', 'busybox', { capabilities: { drop: ['ALL'], add: ['NET_ADMIN', 'SYS_TIME'] } }),
+        container('c', 'busybox', {
+          capabilities: { drop: ['ALL'], add: ['NET_ADMIN', 'SYS_TIME'] },
+        }),
       ],
     };
     const exclusion = (values: string[]): PodSecurityExclusion => ({
@@ -153,10 +190,12 @@ describe('podSecurity exclusions (Kyverno semantics)', () => {
       values,
     });
     expect(evaluate(spec, [exclusion(['NET_ADMIN'])]).allowed).toBe(false);
-    expect(evaluate(spec, [exclusion(['NET_ADMIN', 'SYS_TIME'])]).allowed).toBe(true);
+    expect(evaluate(spec, [exclusion(['NET_ADMIN', 'SYS_TIME'])]).allowed).toBe(
+      true,
+    );
   });
 
-  it('matches annotation fields by key, also in Kyverno\'s digit-starred spelling', () => {
+  it("matches annotation fields by key, also in Kyverno's digit-starred spelling", () => {
     const metadata = {
       annotations: {
         'container.apparmor.security.beta.kubernetes.io/app1': 'unconfined',
@@ -170,7 +209,9 @@ describe('podSecurity exclusions (Kyverno semantics)', () => {
     expect(
       evaluate(
         spec,
-        exclude('metadata.annotations[container.apparmor.security.beta.kubernetes.io/app1]'),
+        exclude(
+          'metadata.annotations[container.apparmor.security.beta.kubernetes.io/app1]',
+        ),
         'baseline',
         metadata,
       ).allowed,
@@ -178,7 +219,9 @@ describe('podSecurity exclusions (Kyverno semantics)', () => {
     expect(
       evaluate(
         spec,
-        exclude('metadata.annotations[container.apparmor.security.beta.kubernetes.io/app*]'),
+        exclude(
+          'metadata.annotations[container.apparmor.security.beta.kubernetes.io/app*]',
+        ),
         'baseline',
         metadata,
       ).allowed,
@@ -186,7 +229,9 @@ describe('podSecurity exclusions (Kyverno semantics)', () => {
     expect(
       evaluate(
         spec,
-        exclude('metadata.annotations[container.apparmor.security.beta.kubernetes.io/other]'),
+        exclude(
+          'metadata.annotations[container.apparmor.security.beta.kubernetes.io/other]',
+        ),
         'baseline',
         metadata,
       ).allowed,
@@ -202,27 +247,45 @@ describe('podSecurity exclusions (Kyverno semantics)', () => {
       [{ controlName: 'Host Namespaces' }],
       'baseline',
     );
-    expect(result.violations.map(v => v.controlName)).toEqual(['Privileged Containers']);
+    expect(result.violations.map(v => v.controlName)).toEqual([
+      'Privileged Containers',
+    ]);
   });
 
   it('validates exclusions as Kyverno does', () => {
-    expect(validatePodSecurityExclusion({ controlName: 'Capabilities', images: ['x'] })).toEqual([]);
-    expect(validatePodSecurityExclusion({ controlName: 'Seccomp' })).toEqual([]);
-    expect(validatePodSecurityExclusion({ controlName: 'Capabilities' })).toEqual([
+    expect(
+      validatePodSecurityExclusion({
+        controlName: 'Capabilities',
+        images: ['x'],
+      }),
+    ).toEqual([]);
+    expect(validatePodSecurityExclusion({ controlName: 'Seccomp' })).toEqual(
+      [],
+    );
+    expect(
+      validatePodSecurityExclusion({ controlName: 'Capabilities' }),
+    ).toEqual([
       'exclude.images must be specified for the container level control "Capabilities"',
     ]);
-    expect(validatePodSecurityExclusion({ controlName: 'Sysctls', images: ['*'] })).toEqual([
+    expect(
+      validatePodSecurityExclusion({ controlName: 'Sysctls', images: ['*'] }),
+    ).toEqual([
       'exclude.images must not be specified for the pod level control "Sysctls"',
     ]);
-    expect(validatePodSecurityExclusion({ controlName: 'Privileged' })[0]).toMatch(
+    expect(
+      validatePodSecurityExclusion({ controlName: 'Privileged' })[0],
+    ).toMatch(
       /^unknown controlName "Privileged"; expected one of .*Privileged Containers/,
     );
     expect(
-      validatePodSecurityExclusion({ controlName: 'Sysctls', restrictedField: 'spec.x' }),
+      validatePodSecurityExclusion({
+        controlName: 'Sysctls',
+        restrictedField: 'spec.x',
+      }),
     ).toEqual(['exclude.values is required with restrictedField']);
-    expect(validatePodSecurityExclusion({ controlName: 'Sysctls', values: ['x'] })).toEqual([
-      'exclude.restrictedField is required with values',
-    ]);
+    expect(
+      validatePodSecurityExclusion({ controlName: 'Sysctls', values: ['x'] }),
+    ).toEqual(['exclude.restrictedField is required with values']);
   });
 
   it('knows every Pod Security Standards control name Kyverno accepts', () => {
@@ -249,7 +312,9 @@ describe('podSecurity exclusions (Kyverno semantics)', () => {
 
   it('matches wildcards like Kyverno: * any run, ? one character, everything else literal', () => {
     expect(wildcardMatch('redis*', 'redis:7')).toBe(true);
-    expect(wildcardMatch('*/nginx:1.?', 'docker.io/library/nginx:1.2')).toBe(true);
+    expect(wildcardMatch('*/nginx:1.?', 'docker.io/library/nginx:1.2')).toBe(
+      true,
+    );
     expect(wildcardMatch('nginx', 'nginx:1')).toBe(false);
     expect(wildcardMatch('a.c', 'abc')).toBe(false);
     expect(wildcardMatch('(x)+', '(x)+')).toBe(true);
