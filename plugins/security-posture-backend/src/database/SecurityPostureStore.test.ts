@@ -478,4 +478,144 @@ describe('SecurityPostureStore', () => {
       );
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'ranks group roll-ups of the given types without their JSON, paged in SQL, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const at = new Date('2026-11-20T00:00:00Z');
+      const groups = [
+        { name: 'a', type: 'team', earned: 5 },
+        { name: 'b', type: 'Team', earned: 9 },
+        { name: 'c', type: 'department', earned: 7 },
+        { name: 'd', type: undefined, earned: 8 },
+        { name: 'e', type: 'team', earned: 9 },
+        { name: 'f', type: 'team', earned: 0, possible: 0 },
+      ];
+      const ids = await store.upsertCatalogEntities(
+        [
+          ...groups.map(g => ({
+            ref: `group:default/${g.name}`,
+            kind: 'group',
+            namespace: 'default',
+            name: g.name,
+            title: g.name === 'a' ? 'Team A' : undefined,
+            type: g.type,
+            scanned: false,
+          })),
+          {
+            ref: 'system:default/s',
+            kind: 'system',
+            namespace: 'default',
+            name: 's',
+            scanned: false,
+          },
+        ],
+        at,
+      );
+      await store.writeRollups(
+        [
+          ...groups.map(g => ({
+            entityId: ids.get(`group:default/${g.name}`)!,
+            posture: {
+              ...posture(`group:default/${g.name}`, g.earned, g.possible ?? 10),
+              isRollup: true,
+              memberCount: 3,
+            },
+          })),
+          {
+            entityId: ids.get('system:default/s')!,
+            posture: {
+              ...posture('system:default/s', 10, 10),
+              isRollup: true,
+            },
+          },
+        ],
+        'scan-1',
+        at,
+      );
+      const refsOf = (rows: Array<{ ref: string }>) => rows.map(r => r.ref);
+      const all = await store.rankGroupRollups({
+        groupTypes: [],
+        offset: 0,
+        limit: 100,
+      });
+      expect(refsOf(all)).toEqual([
+        'group:default/b',
+        'group:default/e',
+        'group:default/d',
+        'group:default/c',
+        'group:default/a',
+      ]);
+      // The same order and values as the full postures the leaderboard read before.
+      const full = await store.rankPostures({
+        isRollup: true,
+        kinds: ['group'],
+        offset: 0,
+        limit: 100,
+      });
+      expect(all).toEqual(
+        full.map(p => ({
+          ref: p.entity.ref,
+          title: p.entity.title,
+          type: p.entity.type,
+          earned: p.earned,
+          possible: p.possible,
+          adjustedEarned: p.adjustedEarned,
+          delta7d: p.delta7d,
+          delta30d: p.delta30d,
+          memberCount: p.memberCount,
+          counts: p.counts,
+        })),
+      );
+      expect(all.find(r => r.ref === 'group:default/a')).toMatchObject({
+        title: 'Team A',
+        memberCount: 3,
+        counts: { critical: 1, high: 0, medium: 0, low: 0 },
+      });
+      const teams = await store.rankGroupRollups({
+        groupTypes: ['team'],
+        offset: 0,
+        limit: 100,
+      });
+      expect(refsOf(teams)).toEqual([
+        'group:default/b',
+        'group:default/e',
+        'group:default/a',
+      ]);
+      const page = await store.rankGroupRollups({
+        groupTypes: ['team', 'department'],
+        offset: 1,
+        limit: 2,
+      });
+      expect(refsOf(page)).toEqual(['group:default/e', 'group:default/c']);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'changes its catalog version when it writes catalog entities, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const at = new Date('2026-11-20T00:00:00Z');
+      const v0 = store.catalogVersion;
+      await store.upsertCatalogEntities(
+        [
+          {
+            ref: 'group:default/a',
+            kind: 'group',
+            namespace: 'default',
+            name: 'a',
+            scanned: false,
+          },
+        ],
+        at,
+      );
+      const v1 = store.catalogVersion;
+      expect(v1).not.toBe(v0);
+      await store.listCatalogEntities();
+      expect(store.catalogVersion).toBe(v1);
+      await store.markCatalogEntitiesRemoved(['group:default/a'], at);
+      expect(store.catalogVersion).not.toBe(v1);
+    },
+  );
 });

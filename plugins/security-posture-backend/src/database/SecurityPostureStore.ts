@@ -27,6 +27,7 @@ import type {
   PostureRecord,
   PostureWithEntity,
   ProviderShardState,
+  RankedRollup,
   ScanCounts,
   ScanRun,
   ScanRunStatus,
@@ -141,6 +142,19 @@ export class SecurityPostureStore {
     private readonly db: Knex,
     private readonly history: HistoryOptions,
   ) {}
+
+  /** Bumped whenever this instance writes `catalog_entities`. */
+  private catalogWrites = 0;
+
+  /**
+   * A number that changes whenever this store instance changes the catalog
+   * entities (upserts, removals, deletions), so in-process caches of the
+   * hierarchy can tell they are out of date without reading the table.
+   * Writes by other processes (replicas) do not change it.
+   */
+  get catalogVersion(): number {
+    return this.catalogWrites;
+  }
 
   /** Connects to the plugin database and runs migrations unless they are skipped. */
   static async create(options: {
@@ -410,6 +424,28 @@ export class SecurityPostureStore {
   ): Promise<Map<string, number>> {
     const ids = new Map<string, number>();
     if (entities.length === 0) return ids;
+    this.catalogWrites++;
+    try {
+      await this.upsertCatalogRows(entities, seenAt);
+    } finally {
+      this.catalogWrites++;
+    }
+    for (const part of chunk(
+      entities.map(e => e.ref),
+      IN_CHUNK,
+    )) {
+      const rows = await this.db('catalog_entities')
+        .whereIn('entity_ref', part)
+        .select('id', 'entity_ref');
+      for (const row of rows) ids.set(row.entity_ref, toNumber(row.id));
+    }
+    return ids;
+  }
+
+  private async upsertCatalogRows(
+    entities: readonly CatalogEntityInfo[],
+    seenAt: Date,
+  ): Promise<void> {
     for (const part of chunk(entities, INSERT_CHUNK)) {
       await this.db('catalog_entities')
         .insert(
@@ -447,16 +483,6 @@ export class SecurityPostureStore {
           'removed_at',
         ]);
     }
-    for (const part of chunk(
-      entities.map(e => e.ref),
-      IN_CHUNK,
-    )) {
-      const rows = await this.db('catalog_entities')
-        .whereIn('entity_ref', part)
-        .select('id', 'entity_ref');
-      for (const row of rows) ids.set(row.entity_ref, toNumber(row.id));
-    }
-    return ids;
   }
 
   /** Catalog entities that are still in the catalog. */
@@ -483,6 +509,7 @@ export class SecurityPostureStore {
     at: Date,
   ): Promise<void> {
     for (const part of chunk(refs, IN_CHUNK)) {
+      this.catalogWrites++;
       await this.db.transaction(async tx => {
         const ids = (
           await tx('catalog_entities').whereIn('entity_ref', part).select('id')
@@ -495,6 +522,7 @@ export class SecurityPostureStore {
         await tx('entity_provider_state').whereIn('entity_id', ids).delete();
         await tx('unowned_resources').whereIn('reporter', part).delete();
       });
+      this.catalogWrites++;
     }
   }
 
@@ -562,6 +590,68 @@ export class SecurityPostureStore {
       .offset(options.offset)
       .limit(options.limit);
     return rows.map(mapPostureWithEntity);
+  }
+
+  /**
+   * Group roll-ups ranked by score (best first, unscored left out, ties by ref),
+   * for the leaderboard's teams: just the columns the leaderboard shows (none of
+   * the JSON), filtered by group `spec.type` (lower-cased; all when empty) and
+   * paged in SQL.
+   */
+  async rankGroupRollups(options: {
+    groupTypes: readonly string[];
+    offset: number;
+    limit: number;
+  }): Promise<RankedRollup[]> {
+    const query = this.db('entity_posture as p')
+      .join('catalog_entities as e', 'e.id', 'p.entity_id')
+      .select(
+        'e.entity_ref',
+        'e.title',
+        'e.type',
+        'p.earned',
+        'p.possible',
+        'p.adjusted_earned',
+        'p.delta_7d',
+        'p.delta_30d',
+        'p.member_count',
+        'p.critical',
+        'p.high',
+        'p.medium',
+        'p.low',
+      )
+      .where('p.is_rollup', true)
+      .whereNotNull('p.percent')
+      .where('e.kind', 'group');
+    if (options.groupTypes.length > 0) {
+      const types = [...new Set(options.groupTypes.map(t => t.toLowerCase()))];
+      query.whereRaw(
+        `lower(coalesce(e.type, '')) in (${types.map(() => '?').join(', ')})`,
+        types,
+      );
+    }
+    const rows: Row[] = await query
+      .orderBy('p.percent', 'desc')
+      .orderBy('e.entity_ref', 'asc')
+      .offset(options.offset)
+      .limit(options.limit);
+    return rows.map(r => ({
+      ref: String(r.entity_ref),
+      title: r.title ?? undefined,
+      type: r.type ?? undefined,
+      earned: toNumber(r.earned),
+      possible: toNumber(r.possible),
+      adjustedEarned: toNumber(r.adjusted_earned),
+      delta7d: toNumberOrNull(r.delta_7d),
+      delta30d: toNumberOrNull(r.delta_30d),
+      memberCount: toNumber(r.member_count),
+      counts: {
+        critical: toNumber(r.critical),
+        high: toNumber(r.high),
+        medium: toNumber(r.medium),
+        low: toNumber(r.low),
+      },
+    }));
   }
 
   /**
@@ -1677,11 +1767,13 @@ export class SecurityPostureStore {
       .limit(batchSize);
     const ids = rows.map(r => toNumber(r.id));
     if (ids.length === 0) return 0;
+    this.catalogWrites++;
     await this.db.transaction(async tx => {
       await tx('findings').whereIn('entity_id', ids).delete();
       await tx('posture_snapshots').whereIn('entity_id', ids).delete();
       await tx('catalog_entities').whereIn('id', ids).delete();
     });
+    this.catalogWrites++;
     return ids.length;
   }
 

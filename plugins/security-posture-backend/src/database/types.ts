@@ -122,6 +122,20 @@ export interface PostureWithEntity extends PostureRecord {
   entity: StoredCatalogEntity;
 }
 
+/** A group roll-up as the leaderboard ranks it: no JSON columns. */
+export interface RankedRollup {
+  ref: string;
+  title?: string;
+  type?: string;
+  earned: number;
+  possible: number;
+  adjustedEarned: number;
+  delta7d: number | null;
+  delta30d: number | null;
+  memberCount: number;
+  counts: SeverityCounts;
+}
+
 /** A finding as the scanner hands it to the store. */
 export interface FindingWrite {
   fingerprint: string;

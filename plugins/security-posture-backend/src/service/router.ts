@@ -297,7 +297,9 @@ export async function createRouter(
     const params = parse(teamParams, req.params, 'team reference');
     const ref = normalizeRef({ kind: 'group', ...params });
     await access.assertCanRead(credentials, ref);
-    const h = await hierarchy.get(true);
+    // The cached hierarchy: reloaded when this process wrote catalog entities
+    // since (a scan), else at most 10 s old.
+    const h = await hierarchy.get();
     let group = h.get(ref);
     if (!group) {
       const entity = await catalog.getEntityByRef(ref, { credentials });
@@ -381,35 +383,35 @@ export async function createRouter(
     const query = parse(leaderboardQuery, req.query, 'query parameter');
     const t = now();
     const groupTypes = options.leaderboardGroupTypes;
-    const groups = (
-      await store.rankPostures({
-        isRollup: true,
-        kinds: ['group'],
-        offset: 0,
-        limit: 100_000,
-      })
-    ).filter(
-      p =>
-        groupTypes.length === 0 ||
-        groupTypes.includes((p.entity.type ?? '').toLowerCase()),
-    );
-    const readableGroups = await access.readable(
-      credentials,
-      groups.map(p => p.entity.ref),
-    );
-    const teams: LeaderboardEntry[] = groups
-      .filter(p => readableGroups.has(p.entity.ref))
-      .slice(0, query.limit)
-      .map((p, i) => ({
-        rank: i + 1,
-        entityRef: p.entity.ref,
-        ...(p.entity.title ? { title: p.entity.title } : {}),
-        score: summarize(p.earned, p.possible),
-        adjustedScore: summarize(p.adjustedEarned, p.possible),
-        trend: { delta7d: p.delta7d, delta30d: p.delta30d },
-        entityCount: p.memberCount,
-        counts: p.counts,
-      }));
+    // Ranked group roll-ups of the leaderboard's types, page by page (no JSON
+    // columns), until `limit` of them are readable by the caller.
+    const teams: LeaderboardEntry[] = [];
+    const groupPageSize = Math.max(query.limit, 100);
+    for (let offset = 0; teams.length < query.limit; offset += groupPageSize) {
+      const page = await store.rankGroupRollups({
+        groupTypes,
+        offset,
+        limit: groupPageSize,
+      });
+      const readable = await access.readable(
+        credentials,
+        page.map(p => p.ref),
+      );
+      for (const p of page) {
+        if (!readable.has(p.ref) || teams.length >= query.limit) continue;
+        teams.push({
+          rank: teams.length + 1,
+          entityRef: p.ref,
+          ...(p.title ? { title: p.title } : {}),
+          score: summarize(p.earned, p.possible),
+          adjustedScore: summarize(p.adjustedEarned, p.possible),
+          trend: { delta7d: p.delta7d, delta30d: p.delta30d },
+          entityCount: p.memberCount,
+          counts: p.counts,
+        });
+      }
+      if (page.length < groupPageSize) break;
+    }
     const entities: EntityScoreSummary[] = [];
     const pageSize = 200;
     for (
@@ -712,19 +714,32 @@ function worstFirst(a: EntityScoreSummary, b: EntityScoreSummary): number {
 }
 
 /** The catalog hierarchy from the store, reloaded at most every few seconds. */
+/**
+ * The catalog hierarchy from the store, reloaded when it is older than 10 s or
+ * when this process's store wrote catalog entities since it was loaded (a scan
+ * synced the catalog), so a scan's changes show at once on this replica.
+ */
 function hierarchyCache(store: SecurityPostureStore) {
-  let cached: { at: number; value: Promise<Hierarchy> } | undefined;
+  let cached:
+    | { at: number; version: number; value: Promise<Hierarchy> }
+    | undefined;
   return {
     get(fresh = false): Promise<Hierarchy> {
       const t = Date.now();
-      if (!cached || fresh || t - cached.at > 10_000) {
+      const version = store.catalogVersion;
+      if (
+        !cached ||
+        fresh ||
+        t - cached.at > 10_000 ||
+        cached.version !== version
+      ) {
         const value = store
           .listCatalogEntities()
           .then(entities => new Hierarchy(entities));
         value.catch(() => {
           cached = undefined;
         });
-        cached = { at: t, value };
+        cached = { at: t, version, value };
       }
       return cached.value;
     },
