@@ -57,6 +57,8 @@ export interface SecurityPostureConfig {
     listingMaxAgeMs: number;
     /** Rate limits of requested scans (`POST /scans`). */
     requestLimits: ScanRequestLimits;
+    /** The schedule's period when its frequency is a duration (not cron or manual). */
+    periodMs?: number;
   };
   providers: { manifests: ManifestsProviderConfig };
   policies: {
@@ -126,14 +128,10 @@ function requestLimit(
   return { max: positiveInt(config, 'max', fallback.max), windowMs };
 }
 
-/**
- * Half the scan frequency when it is a duration (the shard tasks of one interval
- * start together, the next interval is a whole period later); 30 minutes for a
- * cron or manual schedule.
- */
-function defaultListingMaxAgeMs(
+/** The period of a schedule whose frequency is a duration; undefined for cron or manual. */
+function schedulePeriodMs(
   definition: SchedulerServiceTaskScheduleDefinition,
-): number {
+): number | undefined {
   const frequency = definition.frequency as unknown;
   if (
     frequency &&
@@ -146,9 +144,21 @@ function defaultListingMaxAgeMs(
         ? (frequency as { toObject(): HumanDuration }).toObject()
         : (frequency as HumanDuration),
     );
-    if (ms > 0) return Math.floor(ms / 2);
+    if (ms > 0) return ms;
   }
-  return 30 * 60 * 1000;
+  return undefined;
+}
+
+/**
+ * Half the scan period when it is a duration (the shard tasks of one interval
+ * start together, the next interval is a whole period later); 30 minutes for a
+ * cron or manual schedule.
+ */
+function defaultListingMaxAgeMs(
+  definition: SchedulerServiceTaskScheduleDefinition,
+): number {
+  const period = schedulePeriodMs(definition);
+  return period ? Math.floor(period / 2) : 30 * 60 * 1000;
 }
 
 /**
@@ -211,6 +221,7 @@ export function readSecurityPostureConfig(root: Config): SecurityPostureConfig {
             duration(scan, 'listingMaxAge', { minutes: 30 }),
           )
         : defaultListingMaxAgeMs(scanSchedule),
+      periodMs: schedulePeriodMs(scanSchedule),
       requestLimits: {
         perEntity: requestLimit(
           requestLimits?.getOptionalConfig('perEntity'),

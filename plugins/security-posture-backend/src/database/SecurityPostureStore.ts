@@ -404,6 +404,16 @@ export class SecurityPostureStore {
     return row ? mapScanRun(row) : undefined;
   }
 
+  /** The start of the latest succeeded scheduled run of a shard. */
+  async lastSucceededShardRunStart(shard: string): Promise<Date | undefined> {
+    const row = await this.db('scan_runs')
+      .where({ shard, status: 'succeeded' })
+      .whereNot({ trigger: 'manual' })
+      .max({ started: 'started_at' })
+      .first();
+    return row?.started ? new Date(row.started) : undefined;
+  }
+
   /** The most recent runs, newest first. */
   async listScanRuns(limit: number): Promise<ScanRun[]> {
     const rows = await this.db('scan_runs')

@@ -185,4 +185,34 @@ describe('ScanService', () => {
       (await store.getScanRun('55555555-5555-4555-8555-555555555555'))?.status,
     ).toBe('running');
   });
+
+  it('skips the catch-up run the scheduler starts right after an interval that ended late', async () => {
+    const { store, scanner, service } = await setup({
+      schedule: { frequency: { seconds: 2 }, timeout: { seconds: 1 } },
+    });
+    const signal = new AbortController().signal;
+    expect(await service.runShard(0, 1, signal)).toMatchObject({
+      status: 'succeeded',
+    });
+    // Due again at once: the interval was just scanned.
+    expect(await service.runShard(0, 1, signal)).toBeUndefined();
+    expect(scanner.scanShard).toHaveBeenCalledTimes(1);
+    expect(await store.listScanRuns(10)).toHaveLength(1);
+    // Half a period later it is a new interval.
+    await new Promise(resolve => setTimeout(resolve, 1100));
+    expect(await service.runShard(0, 1, signal)).toMatchObject({
+      status: 'succeeded',
+    });
+    expect(scanner.scanShard).toHaveBeenCalledTimes(2);
+  });
+
+  it('never skips a run of a cron schedule', async () => {
+    const { scanner, service } = await setup({
+      schedule: { frequency: { cron: '*/5 * * * *' }, timeout: { minutes: 1 } },
+    });
+    const signal = new AbortController().signal;
+    await service.runShard(0, 1, signal);
+    await service.runShard(0, 1, signal);
+    expect(scanner.scanShard).toHaveBeenCalledTimes(2);
+  });
 });

@@ -113,17 +113,32 @@ export class ScanService {
     return { run: (await store.getScanRun(id))!, reused: false };
   }
 
-  /** One scheduled shard run. */
+  /** One scheduled shard run; undefined when its interval was already scanned. */
   async runShard(
     shard: number,
     shards: number,
     signal: AbortSignal,
-  ): Promise<ScanOutcome> {
-    const { store, scanner, logger } = this.options;
+  ): Promise<ScanOutcome | undefined> {
+    const { store, scanner, logger, config } = this.options;
+    const shardName = `${shard + 1}/${shards}`;
+    // The scheduler keeps each task's next start in the database and, after
+    // a run that ended late (a replica killed mid-scan, its lock expired and
+    // another replica redid the interval), starts the next one at once to
+    // catch up. That interval was just scanned: skip it.
+    if (config.periodMs) {
+      const last = await store.lastSucceededShardRunStart(shardName);
+      if (last && Date.now() - last.getTime() < config.periodMs / 2) {
+        logger.info(
+          `Security posture shard ${shardName} was scanned ${Math.round(
+            (Date.now() - last.getTime()) / 1000,
+          )} s ago; this interval is done`,
+        );
+        return undefined;
+      }
+    }
     const id = randomUUID();
     const trigger =
       (await store.listScanRuns(1)).length === 0 ? 'startup' : 'schedule';
-    const shardName = `${shard + 1}/${shards}`;
     await store.createScanRun({
       id,
       trigger,
