@@ -18,7 +18,12 @@ import {
 import { http, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
-import { euReports, prodReports } from './__testUtils__/reports';
+import {
+  euReports,
+  KUBESCAPE_CONTROLS,
+  kubescapeReports,
+  prodReports,
+} from './__testUtils__/reports';
 import { securityPostureModulePolicyReports } from './module';
 
 jest.setTimeout(60_000);
@@ -156,6 +161,123 @@ describe('securityPostureModulePolicyReports', () => {
       `${api}/entities/component/default/payments-api`,
     );
     expect(paymentsAfter.body.status).toBe('ok');
+  });
+
+  it('imports Kubescape’s PolicyReports: control ids through the default mapping, your rules first', async () => {
+    server.use(
+      local,
+      ...new FakeApiServer(PROD, 'prod-token')
+        .add(...prodClusterObjects(), ...kubescapeReports())
+        .handlers(),
+    );
+    const { server: backend } = await startTestBackend({
+      features: [
+        securityPosturePlugin,
+        securityPostureModuleKubernetes,
+        securityPostureModulePolicyReports,
+        catalogServiceMock.factory({ entities: testEntities() }),
+        config([CLUSTERS[0]], {
+          mapping: [
+            // Kubescape sets no category of its own: ours by control id.
+            {
+              match: { source: 'kubescape', policy: 'C-0018' },
+              category: 'compute',
+              severity: 'high',
+            },
+          ],
+        }),
+      ],
+    });
+    await request(backend).post(`${api}/scans`).send({});
+
+    const findings = await request(backend).get(
+      `${api}/entities/component/default/payments-api/findings?limit=200`,
+    );
+    expect(findings.status).toBe(200);
+    const kubescape = findings.body.items.filter(
+      (f: any) =>
+        f.checkId.startsWith('policy-report-') &&
+        String(f.message).includes('kubescape'),
+    );
+    const about = (control: { id: string }) =>
+      kubescape.filter((f: any) => f.message.includes(control.id));
+    const C = KUBESCAPE_CONTROLS;
+    const deployment = {
+      kind: 'Deployment',
+      name: 'payments-api',
+      namespace: 'payments',
+    };
+
+    // Default mapping, severity as Kubescape reports it.
+    expect(about(C.privilegeEscalation)).toEqual([
+      expect.objectContaining({
+        checkId: 'policy-report-pod-security-standards-medium',
+        control: 'pod_security_standards',
+        category: 'compute',
+        severity: 'medium',
+        status: 'open',
+        resource: expect.objectContaining(deployment),
+      }),
+    ]);
+    expect(about(C.immutableFilesystem)).toEqual([
+      expect.objectContaining({
+        checkId: 'policy-report-pod-security-standards-low',
+        control: 'pod_security_standards',
+        severity: 'low',
+        resource: expect.objectContaining(deployment),
+      }),
+    ]);
+    expect(about(C.cpuLimits)).toEqual([
+      expect.objectContaining({
+        checkId: 'policy-report-resource-limits-enforced-high',
+        control: 'resource_limits_enforced',
+        category: 'compute',
+        severity: 'high',
+        resource: expect.objectContaining(deployment),
+      }),
+    ]);
+    // The ClusterRoleBinding of the entity's service account, from the
+    // ClusterPolicyReport whose scope is the cluster itself.
+    expect(about(C.administrativeRoles)).toEqual([
+      expect.objectContaining({
+        checkId: 'policy-report-no-overprivileged-roles-high',
+        control: 'no_overprivileged_roles',
+        category: 'identity_and_access',
+        severity: 'high',
+        resource: expect.objectContaining({
+          kind: 'ClusterRoleBinding',
+          name: 'payments-api-admin',
+        }),
+      }),
+    ]);
+    // Our rule: the category's default control, at our severity.
+    expect(about(C.readinessProbe)).toEqual([
+      expect.objectContaining({
+        checkId: 'policy-report-pod-security-standards-high',
+        control: 'pod_security_standards',
+        severity: 'high',
+      }),
+    ]);
+    // A passing control is no finding; a control no rule knows is not imported.
+    expect(about(C.privileged)).toEqual([]);
+    expect(about(C.hostPort)).toEqual([]);
+    expect(kubescape).toHaveLength(5);
+    expect(about(C.privilegeEscalation)[0].message).toContain(
+      C.privilegeEscalation.name,
+    );
+
+    const checks = await request(backend).get(`${api}/checks`);
+    expect(
+      checks.body.checks
+        .filter((c: any) => c.origin === 'import')
+        .map((c: any) => c.id),
+    ).toEqual(
+      expect.arrayContaining([
+        'policy-report-pod-security-standards-medium',
+        'policy-report-resource-limits-enforced-high',
+        'policy-report-no-overprivileged-roles-high',
+      ]),
+    );
   });
 
   it('applies results that shrink because findings were fixed, and holds back reports that vanish', async () => {

@@ -339,3 +339,179 @@ export function euReports(): Json[] {
     ),
   ];
 }
+
+/** A Kubescape control as its results name it: id, name, severity, description. */
+interface KubescapeControl {
+  id: string;
+  name: string;
+  /** Kubescape's score-factor severity, lower-cased; `info` when unknown. */
+  severity: 'critical' | 'high' | 'medium' | 'low' | 'info';
+  description: string;
+}
+
+/** The controls the Kubescape reports of the tests name (ids and severities as in Kubescape's library). */
+export const KUBESCAPE_CONTROLS = {
+  privilegeEscalation: {
+    id: 'C-0016',
+    name: 'Allow privilege escalation',
+    severity: 'medium',
+    description:
+      'Attackers may gain access to a container and uplift its privilege to enable excessive capabilities.',
+  },
+  immutableFilesystem: {
+    id: 'C-0017',
+    name: 'Immutable container filesystem',
+    severity: 'low',
+    description:
+      'Mutable container filesystem can be abused to inject malicious code or data into containers. Use immutable (read-only) filesystem to limit potential attacks.',
+  },
+  readinessProbe: {
+    id: 'C-0018',
+    name: 'Configured readiness probe',
+    severity: 'low',
+    description:
+      'Readiness probe is intended to ensure that workload is ready to process network traffic. It is highly recommended to define readiness probe for every worker container. This control finds all the pods where the readiness probe is not configured.',
+  },
+  privileged: {
+    id: 'C-0057',
+    name: 'Privileged container',
+    severity: 'high',
+    description:
+      'Potential attackers may gain access to privileged containers and inherit access to the host resources. Therefore, it is not recommended to deploy privileged containers unless it is absolutely necessary.',
+  },
+  cpuLimits: {
+    id: 'C-0270',
+    name: 'Ensure CPU limits are set',
+    severity: 'high',
+    description:
+      'This control identifies all Pods for which the CPU limits are not set.',
+  },
+  hostPort: {
+    id: 'C-0044',
+    name: 'Container hostPort',
+    severity: 'medium',
+    description:
+      'Configuring hostPort requires a particular port number. If two objects specify the same HostPort, they could not be deployed to the same node. It may prevent the second object from starting, even if Kubernetes will try reschedule it on another node, provided there are available nodes with sufficient amount of resources. Also, if the number of replicas of such workload is higher than the number of nodes, the deployment will consistently fail.',
+  },
+  administrativeRoles: {
+    id: 'C-0035',
+    name: 'Administrative Roles',
+    severity: 'high',
+    description:
+      'Attackers who have cluster admin permissions (can perform any action on any resource), can take advantage of their privileges for malicious activities. This control determines which subjects have cluster admin permissions.',
+  },
+} satisfies Record<string, KubescapeControl>;
+
+/**
+ * One result of a Kubescape PolicyReport: `policy` is the control id, `rule` the
+ * control's name, `message` its description, `properties.controlURL` its page;
+ * every result names its one resource (no uid). Kubescape sets no `category`.
+ */
+export function kubescapeResult(
+  control: KubescapeControl,
+  result: 'pass' | 'fail' | 'skip',
+  resource: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace?: string;
+  },
+): Json {
+  return {
+    source: 'kubescape',
+    policy: control.id,
+    rule: control.name,
+    severity: control.severity,
+    result,
+    message: control.description,
+    // metav1.Time, as Kubescape marshals it (RFC 3339), not the `{ seconds,
+    // nanos }` of the CRD schema.
+    timestamp: '2026-08-14T09:12:44Z',
+    resources: [resource],
+    properties: {
+      controlURL: `https://hub.armosec.io/docs/${control.id.toLowerCase()}`,
+    },
+  };
+}
+
+function kubescapeSummary(results: Json[]) {
+  const summary = { pass: 0, fail: 0, warn: 0, error: 0, skip: 0 } as Record<
+    string,
+    number
+  >;
+  for (const r of results) summary[r.result]++;
+  return summary;
+}
+
+/**
+ * The shape of Kubescape's PolicyReport output (`kubescape scan --format
+ * policyreport`, kubescape/kubescape core/pkg/resultshandling/printer/v2/
+ * policyreportprinter.go): one `PolicyReport` per namespace named
+ * `kubescape-<cluster>-<namespace>`, and one `ClusterPolicyReport` for
+ * cluster-scoped objects whose `scope` is the scanned cluster
+ * (`{ apiVersion: v1, kind: Cluster }`), labelled
+ * `app.kubernetes.io/managed-by: kubescape` and `kubescape.io/cluster`. The
+ * subject of each result is in its `resources[]`, not in `scope`. Kubescape's
+ * in-cluster operator writes its own CRDs (WorkloadConfigurationScan) instead,
+ * so these are the reports of a scan of the `prod` cluster applied to it.
+ */
+export function kubescapeReports(cluster = 'prod'): Json[] {
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    name: 'payments-api',
+    namespace: 'payments',
+  };
+  const binding = {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    name: 'payments-api-admin',
+  };
+  const labels = {
+    'app.kubernetes.io/managed-by': 'kubescape',
+    'kubescape.io/cluster': cluster,
+  };
+  const C = KUBESCAPE_CONTROLS;
+  const namespaced = [
+    kubescapeResult(C.privilegeEscalation, 'fail', deployment),
+    kubescapeResult(C.immutableFilesystem, 'fail', deployment),
+    kubescapeResult(C.readinessProbe, 'fail', deployment),
+    kubescapeResult(C.privileged, 'pass', deployment),
+    kubescapeResult(C.cpuLimits, 'fail', deployment),
+    // No default rule knows this control.
+    kubescapeResult(C.hostPort, 'fail', deployment),
+  ];
+  const clusterScoped = [
+    kubescapeResult(C.administrativeRoles, 'fail', binding),
+  ];
+  return [
+    {
+      apiVersion: 'wgpolicyk8s.io/v1alpha2',
+      kind: 'PolicyReport',
+      metadata: {
+        name: `kubescape-${cluster}-payments`,
+        namespace: 'payments',
+        labels,
+        resourceVersion: '918220',
+        uid: '5b0d3c1e-8f7a-4f43-9d8e-kubescape-payments',
+        creationTimestamp: '2026-08-14T09:13:02Z',
+      },
+      results: namespaced,
+      summary: kubescapeSummary(namespaced),
+    },
+    {
+      apiVersion: 'wgpolicyk8s.io/v1alpha2',
+      kind: 'ClusterPolicyReport',
+      metadata: {
+        name: `kubescape-${cluster}`,
+        labels,
+        resourceVersion: '918221',
+        uid: '7c2e4d5f-9a8b-4c54-8e9f-kubescape-cluster',
+        creationTimestamp: '2026-08-14T09:13:02Z',
+      },
+      scope: { apiVersion: 'v1', kind: 'Cluster', name: cluster },
+      results: clusterScoped,
+      summary: kubescapeSummary(clusterScoped),
+    },
+  ];
+}
