@@ -695,3 +695,151 @@ results:
     expect(empty.stderr).toContain('no kyverno-test.yaml found');
   });
 });
+
+describe('security-posture scan examples/ (the demo estate)', () => {
+  // `yarn security-posture scan examples/` from the repository root.
+  const REPO_ROOT = resolve(PACKAGE_DIR, '..', '..');
+  const scanExamples = (...extra: string[]) =>
+    run(['scan', 'examples/', ...extra], REPO_ROOT);
+
+  it('prints a readable report naming the estate’s resources and their misconfigurations', async () => {
+    const r = await scanExamples();
+    // No gate asked for: exit 0 whatever the score.
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^Security posture {2}\d+\.\d% {2}grade [A-F] {2}\d+\/\d+ points {2}coverage \d+%\n\d+ file\(s\), \d+ resource\(s\), \d+ check evaluation\(s\)/,
+    );
+    for (const title of ['Identity and access', 'Network', 'Data', 'Compute']) {
+      expect(r.stdout).toMatch(new RegExp(`  ${title} +[█░]{20} +\\d+/\\d+`));
+    }
+    // Each finding, under its check, names the resource and the file it is in.
+    const finding = (checkId: string, resource: string, file: string) =>
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `\\[${checkId}\\]\\n {4}${resource} {2}examples/${file.replace(
+            /\./g,
+            '\\.',
+          )}\\n`,
+        ),
+      );
+    // merchant-portal: root container with hostNetwork: true, and a
+    // LoadBalancer Service without loadBalancerSourceRanges.
+    finding(
+      'k8s-root-host-network',
+      'Deployment web/merchant-portal',
+      'resources/web/merchant-portal/merchant-portal.yaml',
+    );
+    expect(r.stdout).toContain('spec.template.spec.hostNetwork = true');
+    finding(
+      'k8s-service-public-exposure',
+      'Service web/merchant-portal',
+      'resources/web/merchant-portal/merchant-portal.yaml',
+    );
+    // fraud-scorer: DB_PASSWORD as a plain env value (the value never printed).
+    finding(
+      'k8s-secret-in-env',
+      'Deployment risk/fraud-scorer',
+      'resources/risk/fraud-scorer/fraud-scorer.yaml',
+    );
+    expect(r.stdout).toContain('DB_PASSWORD');
+    expect(r.stdout).not.toContain('demo-only-not-a-real-password');
+    // events-pipeline: its service account bound to cluster-admin.
+    finding(
+      'k8s-rbac-cluster-admin-binding',
+      'ClusterRoleBinding events-pipeline-admin',
+      'resources/data/events-pipeline/events-pipeline.yaml',
+    );
+    // analytics-db in the Terraform state: publicly accessible.
+    finding(
+      'aws-rds-publicly-accessible',
+      'aws_db_instance aws_db_instance.analytics',
+      'resources/data/terraform/analytics/state.json',
+    );
+    expect(r.stdout).toContain('publicly_accessible = true');
+    // Critical first (the estate has critical misconfigurations).
+    expect(r.stdout.indexOf('CRITICAL (')).toBeGreaterThan(0);
+    expect(r.stdout.indexOf('HIGH (')).toBeGreaterThan(
+      r.stdout.indexOf('CRITICAL ('),
+    );
+    // auth-service is the reference configuration: nothing of it fails …
+    expect(r.stdout).not.toContain('auth-service');
+    // … and on its own it scores full marks.
+    const reference = await run(
+      ['scan', 'examples/resources/platform/auth-service'],
+      REPO_ROOT,
+    );
+    expect(reference.code).toBe(0);
+    expect(reference.stdout).toMatch(/^Security posture {2}100\.0% {2}grade A/);
+    expect(reference.stdout).toContain('No failing findings.');
+  });
+
+  it('reports the same estate in JSON, and gates by its score and severities', async () => {
+    const [table, { code, report }] = await Promise.all([
+      scanExamples(),
+      json(['scan', 'examples/'], REPO_ROOT),
+    ]);
+    expect(code).toBe(0);
+    const counted =
+      /(\d+) file\(s\), (\d+) resource\(s\), (\d+) check evaluation\(s\)/.exec(
+        table.stdout,
+      );
+    expect(counted).not.toBeNull();
+    expect(report.summary.files).toBe(Number(counted![1]));
+    expect(report.summary.resources).toBe(Number(counted![2]));
+    expect(report.summary.evaluations).toBe(Number(counted![3]));
+    expect(report.summary.resources).toBeGreaterThan(0);
+    const failing = Object.values(report.summary.failing as object).reduce(
+      (a: number, n: number) => a + n,
+      0,
+    );
+    expect(report.findings).toHaveLength(failing);
+    expect(table.stdout).toContain(`Failing findings (${failing})`);
+    expect(report.summary.failing.critical).toBeGreaterThan(0);
+    // The same findings as the table, with the files they come from.
+    expect(report.findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          checkId: 'k8s-secret-in-env',
+          severity: 'critical',
+          resource: expect.objectContaining({
+            kind: 'Deployment',
+            name: 'fraud-scorer',
+            namespace: 'risk',
+            source: 'examples/resources/risk/fraud-scorer/fraud-scorer.yaml',
+          }),
+        }),
+        expect.objectContaining({
+          checkId: 'k8s-rbac-cluster-admin-binding',
+          resource: expect.objectContaining({
+            kind: 'ClusterRoleBinding',
+            name: 'events-pipeline-admin',
+          }),
+        }),
+      ]),
+    );
+    // Only the resource types the README says have no check are reported.
+    for (const e of report.errors) {
+      expect(e.message).toMatch(/unsupported types/);
+    }
+
+    // The gate: at the estate's own score it passes, a point above it fails,
+    // and its critical findings fail --fail-on critical.
+    const percent: number = report.adjustedScore.percent;
+    expect(percent).toBeLessThan(100);
+    const [at, above, critical] = await Promise.all([
+      scanExamples('--fail-under', String(percent)),
+      scanExamples('--fail-under', String(Math.min(100, percent + 1))),
+      scanExamples('--fail-on', 'critical'),
+    ]);
+    expect(at.code).toBe(0);
+    expect(at.stdout).toContain('Gate passed.');
+    expect(above.code).toBe(1);
+    expect(above.stdout).toMatch(
+      /Gate failed: score \d+(\.\d)?% is below --fail-under \d+(\.\d)?%/,
+    );
+    expect(critical.code).toBe(1);
+    expect(critical.stdout).toContain(
+      `${report.summary.failing.critical} failing finding(s) at or above severity critical`,
+    );
+  });
+});
