@@ -107,4 +107,28 @@ describe('readReport', () => {
     ]);
     expect(entries[0].subject).toBeUndefined();
   });
+
+  it('reads the RFC 3339 timestamps Kubescape writes, and the {seconds, nanos} of the CRD', () => {
+    const timestampOf = (timestamp: unknown) =>
+      readReport(
+        kyvernoReport(
+          { apiVersion: 'v1', kind: 'Pod', name: 'web-1', namespace: 'shop' },
+          [
+            {
+              ...kyvernoResult({
+                policy: 'disallow-host-path',
+                rule: 'host-path',
+                result: 'fail',
+              }),
+              timestamp,
+            },
+          ],
+        ),
+      ).entries[0].timestamp;
+    expect(timestampOf('2026-08-14T09:12:44Z')).toBe('2026-08-14T09:12:44.000Z');
+    expect(timestampOf({ seconds: 1701868762, nanos: 0 })).toBe(
+      '2023-12-06T13:19:22.000Z',
+    );
+    expect(timestampOf('yesterday')).toBeUndefined();
+  });
 });

@@ -71,6 +71,12 @@ function subjectOf(
 
 /** `{ seconds, nanos }` (seconds may come as a float such as `1.666094801e+09`). */
 function timestampOf(v: unknown): string | undefined {
+  // Kubescape writes an RFC 3339 string where the CRD has {seconds, nanos}.
+  if (typeof v === 'string') {
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(v)) return undefined;
+    const date = new Date(v);
+    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  }
   const o = obj(v);
   const seconds = Number(o?.seconds);
   if (!o || !Number.isFinite(seconds) || seconds <= 0) return undefined;

@@ -367,7 +367,7 @@ function readKyvernoMapping(
     ] as const) {
       if (v === undefined) continue;
       try {
-        new RegExp(v, 'i');
+        RegExp(v, 'i');
       } catch (e) {
         throw new Error(
           `securityPosture.policies.kyvernoMapping.rules[${i}].${k} is not a valid regular expression: ${
