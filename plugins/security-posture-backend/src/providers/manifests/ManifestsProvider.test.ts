@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
+import { NotModifiedError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -332,5 +333,251 @@ describe('ManifestsResourceProvider', () => {
     expect(
       addressMatchesPrefix('aws_s3_bucket.logs_old', 'aws_s3_bucket.logs'),
     ).toBe(false);
+  });
+
+  describe('remembering unchanged reads by etag', () => {
+    /**
+     * A UrlReader double that behaves like Backstage's: every answer carries
+     * the etag of the current content, and a read with that etag throws
+     * NotModifiedError without reading anything.
+     */
+    function repository() {
+      const state = {
+        etag: 'v1',
+        files: new Map<string, string>([
+          [
+            'deploy/app.yaml',
+            'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: one\n',
+          ],
+          ['deploy/plan.json', PLAN],
+        ]),
+      };
+      const contentReads: string[] = [];
+      const urlReader = mockServices.urlReader.mock({
+        readUrl: jest.fn(async (url: string, options?: { etag?: string }) => {
+          if (options?.etag === state.etag) throw new NotModifiedError();
+          const path = url.replace(/^.*\/main\//, '');
+          return {
+            etag: state.etag,
+            buffer: async () => {
+              contentReads.push(path);
+              return Buffer.from(state.files.get(path) ?? '');
+            },
+          };
+        }) as any,
+        readTree: jest.fn(
+          async (
+            url: string,
+            options?: {
+              etag?: string;
+              filter?: (path: string, info?: { size: number }) => boolean;
+            },
+          ) => {
+            if (options?.etag === state.etag) throw new NotModifiedError();
+            const dir = `${url
+              .replace(/^.*\/main\//, '')
+              .replace(/\/+$/, '')}/`;
+            const files = [...state.files]
+              .filter(([path]) => path.startsWith(dir))
+              .map(([path, content]) => ({
+                path: path.slice(dir.length),
+                content: async () => {
+                  contentReads.push(path);
+                  return Buffer.from(content);
+                },
+              }))
+              .filter(f => options?.filter?.(f.path) ?? true);
+            return {
+              etag: state.etag,
+              files: async () => files,
+              archive: jest.fn(),
+              dir: jest.fn(),
+            };
+          },
+        ) as any,
+      });
+      return { state, contentReads, urlReader };
+    }
+
+    const repoEntity = (manifests: string) =>
+      entity(
+        { 'security-posture.backstage.io/manifests': manifests },
+        'url:https://github.com/acme/shop/blob/main/catalog-info.yaml',
+      );
+    const summary = (result: Awaited<ReturnType<typeof scanOnce>>) => ({
+      resources: result!.resources.map(r => [r.uid, r.kind, r.name]).sort(),
+      unclaimed: result!.unclaimed ?? [],
+      incomplete: result!.incomplete,
+      warnings: result!.warnings,
+    });
+    const scanOnce = (p: ManifestsResourceProvider, manifests: string) =>
+      p.getEntityResources(repoEntity(manifests), context());
+
+    it('does not read an unchanged tree again, and reads a changed one', async () => {
+      const { state, contentReads, urlReader } = repository();
+      const p = provider({}, urlReader);
+
+      const first = await scanOnce(p, 'deploy/');
+      expect(contentReads.sort()).toEqual([
+        'deploy/app.yaml',
+        'deploy/plan.json',
+      ]);
+      expect(urlReader.readTree).toHaveBeenLastCalledWith(
+        expect.any(String),
+        expect.not.objectContaining({ etag: expect.anything() }),
+      );
+
+      contentReads.length = 0;
+      const second = await scanOnce(p, 'deploy/');
+      // The etag of the first read went with the second, the reader said
+      // NotModified, and no file was read: the same resources came back.
+      expect(urlReader.readTree).toHaveBeenLastCalledWith(
+        expect.any(String),
+        expect.objectContaining({ etag: 'v1' }),
+      );
+      await expect(
+        (urlReader.readTree as jest.Mock).mock.results[1].value,
+      ).rejects.toThrow(NotModifiedError);
+      expect(contentReads).toEqual([]);
+      expect(summary(second)).toEqual(summary(first));
+      expect(second!.resources.map(r => r.kind).sort()).toEqual([
+        'ServiceAccount',
+        'aws_s3_bucket',
+        'aws_s3_bucket',
+      ]);
+
+      // A commit changes the tree: a new etag, everything is read again.
+      state.etag = 'v2';
+      state.files.set(
+        'deploy/app.yaml',
+        'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: two\n',
+      );
+      const third = await scanOnce(p, 'deploy/');
+      expect(urlReader.readTree).toHaveBeenLastCalledWith(
+        expect.any(String),
+        expect.objectContaining({ etag: 'v1' }),
+      );
+      expect(contentReads.sort()).toEqual([
+        'deploy/app.yaml',
+        'deploy/plan.json',
+      ]);
+      expect(
+        third!.resources.find(r => r.kind === 'ServiceAccount')?.name,
+      ).toBe('two');
+
+      // …and the new etag is the one remembered.
+      contentReads.length = 0;
+      const fourth = await scanOnce(p, 'deploy/');
+      expect(urlReader.readTree).toHaveBeenLastCalledWith(
+        expect.any(String),
+        expect.objectContaining({ etag: 'v2' }),
+      );
+      expect(contentReads).toEqual([]);
+      expect(summary(fourth)).toEqual(summary(third));
+    });
+
+    it('does not read an unchanged single file again', async () => {
+      const { state, contentReads, urlReader } = repository();
+      const p = provider({}, urlReader);
+      const first = await scanOnce(p, 'deploy/app.yaml');
+      const second = await scanOnce(p, 'deploy/app.yaml');
+      expect(urlReader.readUrl).toHaveBeenCalledTimes(2);
+      expect(urlReader.readUrl).toHaveBeenLastCalledWith(
+        expect.stringMatching(/deploy\/app\.yaml$/),
+        expect.objectContaining({ etag: 'v1' }),
+      );
+      expect(contentReads).toEqual(['deploy/app.yaml']);
+      expect(summary(second)).toEqual(summary(first));
+      expect(second!.resources.map(r => r.name)).toEqual(['one']);
+
+      state.etag = 'v2';
+      state.files.set(
+        'deploy/app.yaml',
+        'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: two\n',
+      );
+      const third = await scanOnce(p, 'deploy/app.yaml');
+      expect(contentReads).toEqual(['deploy/app.yaml', 'deploy/app.yaml']);
+      expect(third!.resources.map(r => r.name)).toEqual(['two']);
+    });
+
+    it('keeps the limits for remembered reads, and remembers no failed or cut-short read', async () => {
+      const { contentReads, urlReader } = repository();
+      // A budget of one file: the tree is cut short, so it is not remembered
+      // and the next scan reads it again without an etag.
+      const small = provider({ maxFiles: 1 }, urlReader);
+      const cut = await scanOnce(small, 'deploy/');
+      expect(cut?.incomplete).toContain('more than 1 files');
+      await scanOnce(small, 'deploy/');
+      expect(urlReader.readTree).toHaveBeenLastCalledWith(
+        expect.any(String),
+        expect.not.objectContaining({ etag: expect.anything() }),
+      );
+      expect(contentReads).toHaveLength(2);
+
+      // A read that fails is not remembered either.
+      (urlReader.readTree as jest.Mock).mockRejectedValueOnce(
+        new Error('connection reset'),
+      );
+      const p = provider({}, urlReader);
+      const failed = await scanOnce(p, 'deploy/');
+      expect(failed?.incomplete).toContain('connection reset');
+      const fresh = await scanOnce(p, 'deploy/');
+      expect(fresh?.incomplete).toBeUndefined();
+      expect(urlReader.readTree).toHaveBeenLastCalledWith(
+        expect.any(String),
+        expect.not.objectContaining({ etag: expect.anything() }),
+      );
+
+      // A remembered tree still counts against the budget of the entity:
+      // the file listed first alongside it uses the one file allowed.
+      const one = provider({ maxFiles: 2 }, urlReader);
+      await scanOnce(one, 'deploy/');
+      const replayed = await scanOnce(one, 'deploy/app.yaml, deploy/');
+      expect(urlReader.readTree).toHaveBeenLastCalledWith(
+        expect.any(String),
+        expect.objectContaining({ etag: 'v1' }),
+      );
+      expect(replayed?.incomplete).toContain('more than 2 files');
+      expect(replayed!.resources).toHaveLength(2);
+
+      // A reader error other than NotModified is reported, not replaced by
+      // the remembered result.
+      (urlReader.readTree as jest.Mock).mockRejectedValueOnce(
+        new Error("Reading from 'x' is not allowed"),
+      );
+      const refused = await scanOnce(p, 'deploy/');
+      expect(refused?.incomplete).toContain('not allowed');
+      expect(refused!.resources).toEqual([]);
+    });
+
+    it('forgets the least recently used read beyond its size', async () => {
+      const { contentReads, urlReader } = repository();
+      const p = new ManifestsResourceProvider({
+        urlReader,
+        integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
+        logger: mockServices.logger.mock(),
+        config: {
+          enabled: true,
+          localRoots: [],
+          maxFileBytes: 1024 * 1024,
+          maxFiles: 50,
+          maxTotalBytes: 10 * 1024 * 1024,
+          readTimeoutMs: 60_000,
+        },
+        normalizers: engineNormalizers,
+        resourceTypes: ALL_CANONICAL_TYPES,
+        readCacheEntries: 1,
+      });
+      await scanOnce(p, 'deploy/app.yaml');
+      await scanOnce(p, 'deploy/plan.json');
+      await scanOnce(p, 'deploy/plan.json');
+      expect(contentReads).toEqual(['deploy/app.yaml', 'deploy/plan.json']);
+      await scanOnce(p, 'deploy/app.yaml');
+      expect(contentReads).toEqual([
+        'deploy/app.yaml',
+        'deploy/plan.json',
+        'deploy/app.yaml',
+      ]);
+    });
   });
 });

@@ -3,6 +3,7 @@ import type {
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
+import { isError } from '@backstage/errors';
 import type { ScmIntegrationRegistry } from '@backstage/integration';
 import {
   ANNOTATION_MANIFESTS,
@@ -21,6 +22,7 @@ import {
 } from '@internal/security-posture-engine';
 import type { ManifestsProviderConfig } from '../../config';
 import { LocalFiles } from './LocalFiles';
+import { ReadCache } from './ReadCache';
 import {
   addressMatchesPrefix,
   checkUrlHost,
@@ -28,6 +30,22 @@ import {
 } from './targets';
 
 const SCANNED_FILE = /\.(ya?ml|json)$/i;
+
+/** How many URLs (files or trees) the provider remembers the last read of. */
+export const DEFAULT_READ_CACHE_ENTRIES = 1000;
+
+/** What scanning one file gave. */
+type FileOutcome = {
+  resources: Resource[];
+  problems: string[];
+  warnings: string[];
+};
+
+/** One file of a remembered read; no outcome when it was over the size limit. */
+type CachedFile = { path: string; size: number; outcome?: FileOutcome };
+
+/** The last complete read of a URL: the reader's etag and what it gave. */
+type CachedRead = { etag: string; files: CachedFile[] };
 
 /**
  * The built-in manifests / IaC provider: reads the files and directories named by
@@ -41,6 +59,7 @@ export class ManifestsResourceProvider
 {
   readonly id = 'manifests';
   private readonly localFiles: LocalFiles;
+  private readonly readCache: ReadCache<CachedRead>;
 
   constructor(
     private readonly options: {
@@ -50,9 +69,27 @@ export class ManifestsResourceProvider
       config: ManifestsProviderConfig;
       normalizers: Normalizers;
       resourceTypes: readonly string[];
+      /**
+       * How many URL reads (etag and scanned files) are remembered, so an
+       * unchanged file or tree is not downloaded and parsed again; the least
+       * recently used is forgotten first. 0 turns this off.
+       */
+      readCacheEntries?: number;
     },
   ) {
     this.localFiles = new LocalFiles(options.config.localRoots);
+    this.readCache = new ReadCache(
+      options.readCacheEntries ?? DEFAULT_READ_CACHE_ENTRIES,
+    );
+  }
+
+  private remember(
+    key: string,
+    etag: string | undefined,
+    files: CachedFile[],
+  ): void {
+    if (etag) this.readCache.set(key, { etag, files });
+    else this.readCache.delete(key);
   }
 
   get resourceTypes(): readonly string[] {
@@ -87,11 +124,18 @@ export class ManifestsResourceProvider
     const resources: Resource[] = [];
     const budget = { files: config.maxFiles, bytes: config.maxTotalBytes };
 
-    const scan = (file: string, content: Buffer, location: string) => {
+    const scanFile = (
+      file: string,
+      content: Buffer,
+      location: string,
+    ): FileOutcome => {
       const decoded = decodeText(content);
       if ('error' in decoded) {
-        problems.push(`${file}: ${decoded.error}`);
-        return;
+        return {
+          resources: [],
+          problems: [`${file}: ${decoded.error}`],
+          warnings: [],
+        };
       }
       // The location makes uids unique per file (two plans may share addresses).
       const result = scanText(decoded.text, file, {
@@ -100,12 +144,75 @@ export class ManifestsResourceProvider
         location,
         maxFileBytes: config.maxFileBytes,
       });
-      resources.push(...result.resources);
+      const outcome: FileOutcome = {
+        resources: result.resources,
+        problems: [],
+        warnings: [],
+      };
       for (const e of result.errors) {
         const message = `${file}: ${e.message}`;
-        if (e.unreadable) problems.push(message);
-        else warnings.push(message);
+        if (e.unreadable) outcome.problems.push(message);
+        else outcome.warnings.push(message);
       }
+      return outcome;
+    };
+    const replay = (outcome: FileOutcome) => {
+      resources.push(...outcome.resources);
+      problems.push(...outcome.problems);
+      warnings.push(...outcome.warnings);
+    };
+    const scan = (file: string, content: Buffer, location: string) => {
+      const outcome = scanFile(file, content, location);
+      replay(outcome);
+      return outcome;
+    };
+
+    /** Whether the one file a URL names may be scanned (size and budget). */
+    const admitFile = (display: string, size: number): boolean => {
+      if (size > config.maxFileBytes) {
+        problems.push(
+          `${display}: file is ${size} bytes, larger than the ${config.maxFileBytes} byte limit`,
+        );
+        return false;
+      }
+      if (budget.files <= 0 || budget.bytes < size) {
+        problems.push(
+          `${display}: the file or byte limit of one entity was reached`,
+        );
+        return false;
+      }
+      budget.files -= 1;
+      budget.bytes -= size;
+      return true;
+    };
+    /** Whether a file of a tree may be scanned, skipped, or ends the tree. */
+    const admitTreeFile = (
+      display: string,
+      name: string,
+      size: number,
+    ): 'scan' | 'skip' | 'stop' => {
+      if (size > config.maxFileBytes) {
+        problems.push(
+          `${name}: file is ${size} bytes, larger than the ${config.maxFileBytes} byte limit`,
+        );
+        return 'skip';
+      }
+      if (budget.bytes < size) {
+        problems.push(
+          `${display}: more than ${config.maxTotalBytes} bytes (securityPosture.providers.manifests.maxTotalBytes)`,
+        );
+        return 'stop';
+      }
+      budget.files -= 1;
+      budget.bytes -= size;
+      return 'scan';
+    };
+    const filesExhausted = (display: string): boolean => {
+      if (budget.files > 0) return false;
+      problems.push(
+        `${display}: more than ${config.maxFiles} files (securityPosture.providers.manifests.maxFiles)`,
+      );
+      return true;
     };
 
     for (const target of targets) {
@@ -138,64 +245,104 @@ export class ManifestsResourceProvider
         problems.push(refused);
         continue;
       }
+      // What the last complete read of this URL gave: its etag goes with the
+      // read, and the reader's NotModifiedError means it is still the content.
+      // The reader is asked every time, so its allow list and integrations
+      // still decide whether the URL may be read.
+      const cacheKey = `${target.tree ? 'tree' : 'file'}\0${target.url}\0${
+        target.display
+      }`;
+      const cached = this.readCache.get(cacheKey);
+      const etagOption = cached ? { etag: cached.etag } : {};
       // One read may not hold up the whole scan: it has its own deadline.
       const deadline = AbortSignal.timeout(config.readTimeoutMs);
       const signal = AbortSignal.any([context.signal, deadline]);
       try {
         if (!target.tree) {
-          const response = await this.options.urlReader.readUrl(target.url, {
-            signal,
-          });
+          let response;
+          try {
+            response = await this.options.urlReader.readUrl(target.url, {
+              signal,
+              ...etagOption,
+            });
+          } catch (e) {
+            if (!cached || !isNotModified(e)) throw e;
+            const [file] = cached.files;
+            if (admitFile(target.display, file.size) && file.outcome) {
+              replay(file.outcome);
+            }
+            continue;
+          }
           const content = await response.buffer();
-          if (content.length > config.maxFileBytes) {
-            problems.push(
-              `${target.display}: file is ${content.length} bytes, larger than the ${config.maxFileBytes} byte limit`,
-            );
-          } else if (budget.files <= 0 || budget.bytes < content.length) {
-            problems.push(
-              `${target.display}: the file or byte limit of one entity was reached`,
-            );
+          const oversize = content.length > config.maxFileBytes;
+          if (admitFile(target.display, content.length)) {
+            const outcome = scan(target.display, content, target.url);
+            this.remember(cacheKey, response.etag, [
+              { path: '', size: content.length, outcome },
+            ]);
+          } else if (oversize) {
+            // Too large stays too large: no need to download it again.
+            this.remember(cacheKey, response.etag, [
+              { path: '', size: content.length },
+            ]);
           } else {
-            budget.files -= 1;
-            budget.bytes -= content.length;
-            scan(target.display, content, target.url);
+            // Left out for this entity's budget only: not a result to keep.
+            this.readCache.delete(cacheKey);
           }
           continue;
         }
-        const tree = await this.options.urlReader.readTree(target.url, {
-          signal,
-          filter: (path, info) =>
-            SCANNED_FILE.test(path) &&
-            (info?.size === undefined || info.size <= config.maxFileBytes),
-        });
+        let tree;
+        try {
+          tree = await this.options.urlReader.readTree(target.url, {
+            signal,
+            ...etagOption,
+            filter: (path, info) =>
+              SCANNED_FILE.test(path) &&
+              (info?.size === undefined || info.size <= config.maxFileBytes),
+          });
+        } catch (e) {
+          if (!cached || !isNotModified(e)) throw e;
+          for (const file of cached.files) {
+            if (filesExhausted(target.display)) break;
+            const name = `${target.display.replace(/\/+$/, '')}/${file.path}`;
+            const admitted = admitTreeFile(target.display, name, file.size);
+            if (admitted === 'stop') break;
+            if (admitted === 'scan' && file.outcome) replay(file.outcome);
+          }
+          continue;
+        }
         const files = await tree.files();
+        const read: CachedFile[] = [];
+        let complete = true;
         for (const file of files) {
           const name = `${target.display.replace(/\/+$/, '')}/${file.path}`;
-          if (budget.files <= 0) {
-            problems.push(
-              `${target.display}: more than ${config.maxFiles} files (securityPosture.providers.manifests.maxFiles)`,
-            );
+          if (filesExhausted(target.display)) {
+            complete = false;
             break;
           }
           // An empty file (or a symbolic link: its target is never read) comes
           // back from the tree reader as an empty array, not a Buffer.
           const content = Buffer.from(await file.content());
-          if (content.length > config.maxFileBytes) {
-            problems.push(
-              `${name}: file is ${content.length} bytes, larger than the ${config.maxFileBytes} byte limit`,
-            );
-            continue;
-          }
-          if (budget.bytes < content.length) {
-            problems.push(
-              `${target.display}: more than ${config.maxTotalBytes} bytes (securityPosture.providers.manifests.maxTotalBytes)`,
-            );
+          const admitted = admitTreeFile(target.display, name, content.length);
+          if (admitted === 'stop') {
+            complete = false;
             break;
           }
-          budget.files -= 1;
-          budget.bytes -= content.length;
-          scan(name, content, `${target.url.replace(/\/+$/, '')}/${file.path}`);
+          if (admitted === 'skip') {
+            read.push({ path: file.path, size: content.length });
+            continue;
+          }
+          const outcome = scan(
+            name,
+            content,
+            `${target.url.replace(/\/+$/, '')}/${file.path}`,
+          );
+          read.push({ path: file.path, size: content.length, outcome });
         }
+        // A tree cut short by this entity's budget is not kept: another
+        // entity (or a larger budget) would need the files that were left out.
+        if (complete) this.remember(cacheKey, tree.etag, read);
+        else this.readCache.delete(cacheKey);
       } catch (e) {
         if (context.signal.aborted) throw abortError();
         problems.push(
@@ -242,6 +389,11 @@ function summarize(problems: string[]): string {
 function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
+}
+
+/** Backstage's NotModifiedError (checked by name: it may come from another copy of the package). */
+function isNotModified(e: unknown): boolean {
+  return isError(e) && e.name === 'NotModifiedError';
 }
 
 function abortError(): Error {
