@@ -412,11 +412,14 @@ export async function createRouter(
       }
       if (page.length < groupPageSize) break;
     }
+    // Entity postures carry their JSON columns: read pages the size of what
+    // is shown (at least 50, so callers who may read few entities do not
+    // page endlessly), over the first 4,000 ranked entities at most.
     const entities: EntityScoreSummary[] = [];
-    const pageSize = 200;
+    const pageSize = Math.min(200, Math.max(query.limit, 50));
     for (
       let offset = 0;
-      entities.length < query.limit && offset < 20 * pageSize;
+      entities.length < query.limit && offset < 4000;
       offset += pageSize
     ) {
       const page = await store.rankPostures({
