@@ -212,7 +212,25 @@ export class ReplicaCluster {
         stdio: ['ignore', log, log],
       },
     );
-    this.replicas.push({ index, port, child, logFile });
+    const replica = { index, port, child, logFile };
+    this.replicas.push(replica);
+    return replica;
+  }
+
+  /**
+   * Starts a replacement for a killed replica (as its orchestrator would), as
+   * a new replica with the next index, and waits until it is healthy.
+   */
+  async replace(killed: Replica): Promise<Replica> {
+    if (killed.killedAt === undefined) throw new Error('replica is alive');
+    const pg = this.options.postgres ?? {
+      host: '127.0.0.1',
+      port: 5432,
+      user: 'postgres',
+    };
+    const replica = await this.spawnReplica(this.replicas.length, pg);
+    await this.waitHealthy(replica);
+    return replica;
   }
 
   private async waitHealthy(replica: Replica, timeoutMs = 180_000) {

@@ -125,6 +125,11 @@ export async function runReplicaScenario(
         (options.frequency * 2 + options.timeout + 30) * 1000,
       );
       log(`killed replica ${victim.index} running scan ${run.id}`);
+      // Its orchestrator starts a replacement; the interval does not wait.
+      const replacement = cluster.replace(victim).then(
+        replica => ({ replica }),
+        error => ({ error }),
+      );
       const recovery = await cluster.waitForScan(
         r =>
           scheduled(r) &&
@@ -146,6 +151,9 @@ export async function runReplicaScenario(
       log(
         `replica ${runner} took over after ${recovery.started! - killedAt} ms`,
       );
+      const replaced = await replacement;
+      if ('error' in replaced) throw replaced.error;
+      log(`replica ${replaced.replica.index} replaces replica ${victim.index}`);
       after = recovery.finished!;
     }
     const succeededAfter = (since: number) => (r: ScanRunRow) =>
@@ -233,7 +241,7 @@ export async function runReplicaScenario(
         requestedScans: runs
           .filter(r => requested.includes(r.id))
           .map(r => r.status),
-        paths: [...new Set(paths.map(p => p.replace(/svc-\d+|team-\d/, ':name')))],
+        paths: [...new Set(paths.map(p => p.replace(/svc-\d+|team-\d+/, ':name')))],
       };
       log(`load: ${JSON.stringify(load)}`);
     }
@@ -291,7 +299,9 @@ export async function runReplicaScenario(
         const next = committed.find(r => r.started! > killed.started!);
         return next ? next.started! - killed.started! : Infinity;
       }),
-      afterTakeoverGapsMs: gaps.filter(g => g.afterTakeover).map(g => g.ms),
+      afterTakeoverGapsMs: gaps
+        .filter(g => g.afterTakeover && !g.acrossKill)
+        .map(g => g.ms),
     };
     const killedRunStatus = kills.map(
       k => all.find(r => r.id === k.scanId)?.status ?? 'missing',
