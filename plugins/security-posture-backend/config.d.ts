@@ -100,6 +100,13 @@ export interface Config {
          * incomplete instead of holding up the whole scan. Default 60 seconds.
          */
         readTimeout?: HumanDuration;
+        /**
+         * How many URL reads (a file or a tree: its etag and what was scanned) are
+         * remembered, so an unchanged one is not downloaded and parsed again (the
+         * read is still made, with the etag; the reader answers "not modified").
+         * The least recently used is forgotten first; 0 turns this off. Default 1000.
+         */
+        readCacheEntries?: number;
       };
     };
     policies?: {

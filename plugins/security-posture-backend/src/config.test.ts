@@ -169,3 +169,30 @@ describe('securityPosture.policies.kyvernoMapping', () => {
     ).toThrow('rules[0] needs categoryPattern or match');
   });
 });
+
+describe('securityPosture.providers.manifests.readCacheEntries', () => {
+  const read = (readCacheEntries?: number) =>
+    readSecurityPostureConfig(
+      new ConfigReader({
+        securityPosture: {
+          providers: {
+            manifests:
+              readCacheEntries === undefined ? {} : { readCacheEntries },
+          },
+        },
+      }),
+    ).providers.manifests.readCacheEntries;
+
+  it('defaults to 1,000 remembered reads, and 0 turns the cache off', () => {
+    expect(read()).toBe(1000);
+    expect(read(0)).toBe(0);
+    expect(read(25)).toBe(25);
+  });
+
+  it('refuses a negative or fractional size with the key in the message', () => {
+    expect(() => read(-1)).toThrow(
+      'securityPosture: readCacheEntries must be a whole number >= 0, got -1',
+    );
+    expect(() => read(1.5)).toThrow(/readCacheEntries must be a whole number/);
+  });
+});

@@ -26,6 +26,8 @@ export interface ManifestsProviderConfig {
   maxTotalBytes: number;
   /** How long one read (a file, or a directory tree) may take. */
   readTimeoutMs: number;
+  /** URL reads remembered with their etag (0: off). */
+  readCacheEntries: number;
 }
 
 /** Retention of history and bookkeeping. */
@@ -107,6 +109,20 @@ function positiveInt(
   if (!Number.isInteger(value) || value < 1) {
     throw new Error(
       `securityPosture: ${key} must be a whole number >= 1, got ${value}`,
+    );
+  }
+  return value;
+}
+
+function wholeNumber(
+  config: Config | undefined,
+  key: string,
+  fallback: number,
+): number {
+  const value = config?.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(
+      `securityPosture: ${key} must be a whole number >= 0, got ${value}`,
     );
   }
   return value;
@@ -247,6 +263,7 @@ export function readSecurityPostureConfig(root: Config): SecurityPostureConfig {
         readTimeoutMs: durationToMilliseconds(
           duration(manifests, 'readTimeout', { seconds: 60 }),
         ),
+        readCacheEntries: wholeNumber(manifests, 'readCacheEntries', 1000),
       },
     },
     policies: {

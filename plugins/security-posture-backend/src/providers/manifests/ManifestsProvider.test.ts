@@ -101,6 +101,7 @@ describe('ManifestsResourceProvider', () => {
         maxFiles: 50,
         maxTotalBytes: 10 * 1024 * 1024,
         readTimeoutMs: 60_000,
+        readCacheEntries: 1000,
         ...overrides,
       },
       normalizers: engineNormalizers,
@@ -563,10 +564,10 @@ describe('ManifestsResourceProvider', () => {
           maxFiles: 50,
           maxTotalBytes: 10 * 1024 * 1024,
           readTimeoutMs: 60_000,
+          readCacheEntries: 1,
         },
         normalizers: engineNormalizers,
         resourceTypes: ALL_CANONICAL_TYPES,
-        readCacheEntries: 1,
       });
       await scanOnce(p, 'deploy/app.yaml');
       await scanOnce(p, 'deploy/plan.json');

@@ -69,17 +69,11 @@ export class ManifestsResourceProvider
       config: ManifestsProviderConfig;
       normalizers: Normalizers;
       resourceTypes: readonly string[];
-      /**
-       * How many URL reads (etag and scanned files) are remembered, so an
-       * unchanged file or tree is not downloaded and parsed again; the least
-       * recently used is forgotten first. 0 turns this off.
-       */
-      readCacheEntries?: number;
     },
   ) {
     this.localFiles = new LocalFiles(options.config.localRoots);
     this.readCache = new ReadCache(
-      options.readCacheEntries ?? DEFAULT_READ_CACHE_ENTRIES,
+      options.config.readCacheEntries ?? DEFAULT_READ_CACHE_ENTRIES,
     );
   }
 
