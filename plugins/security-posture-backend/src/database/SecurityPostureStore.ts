@@ -143,15 +143,6 @@ export class SecurityPostureStore {
     private readonly history: HistoryOptions,
   ) {}
 
-  /**
-   * Whether transactions run side by side: PostgreSQL (a pool of
-   * connections), not SQLite (one connection, so writes queue anyway).
-   */
-  get concurrentWrites(): boolean {
-    const client = String(this.db.client.config?.client ?? '');
-    return !/sqlite/i.test(client);
-  }
-
   /** Bumped whenever this instance writes `catalog_entities`. */
   private catalogWrites = 0;
 

@@ -373,27 +373,23 @@ export class Scanner {
           outcomes: await this.fetchEntity(ctx, item, inventory),
         })),
       );
-      const apply = async ({ item, outcomes }: (typeof fetched)[number]) => {
-        throwIfAborted(ctx.signal);
-        const entityId = ids.get(item.info.ref);
-        if (entityId === undefined) return;
-        try {
-          await this.applyEntity(ctx, item, entityId, outcomes);
-        } catch (e) {
-          if (ctx.signal.aborted) throw e;
-          this.problem(ctx, `${item.info.ref}: ${message(e)}`);
-          await this.keepLastResult(ctx, entityId, item.info.ref, e);
-        }
-      };
       // Each entity is written in its own transaction and touches only its
-      // own rows: on PostgreSQL a batch is written concurrently, so an
-      // unchanged entity's round trips overlap. SQLite has one connection:
-      // there, concurrent writes would only queue, holding more in memory.
-      if (this.options.store.concurrentWrites) {
-        await Promise.all(fetched.map(apply));
-      } else {
-        for (const f of fetched) await apply(f);
-      }
+      // own rows, so a batch is written concurrently: most of an unchanged
+      // entity's cost is round trips to the database.
+      await Promise.all(
+        fetched.map(async ({ item, outcomes }) => {
+          throwIfAborted(ctx.signal);
+          const entityId = ids.get(item.info.ref);
+          if (entityId === undefined) return;
+          try {
+            await this.applyEntity(ctx, item, entityId, outcomes);
+          } catch (e) {
+            if (ctx.signal.aborted) throw e;
+            this.problem(ctx, `${item.info.ref}: ${message(e)}`);
+            await this.keepLastResult(ctx, entityId, item.info.ref, e);
+          }
+        }),
+      );
     }
   }
 
