@@ -161,7 +161,10 @@ describe('ScanService', () => {
     await service.runShard(0, 2, new AbortController().signal);
     expect(
       await store.getScanRun('33333333-3333-4333-8333-333333333333'),
-    ).toMatchObject({ status: 'aborted', error: expect.stringMatching(/took the shard over/) });
+    ).toMatchObject({
+      status: 'aborted',
+      error: expect.stringMatching(/took the shard over/),
+    });
     // Another shard's run may be alive on another replica.
     expect(
       (await store.getScanRun('44444444-4444-4444-8444-444444444444'))?.status,
@@ -172,7 +175,11 @@ describe('ScanService', () => {
 
   it('leaves other runs alone when every replica schedules its own scans (scope local)', async () => {
     const { store, service } = await setup({
-      schedule: { frequency: { hours: 6 }, timeout: { minutes: 10 }, scope: 'local' },
+      schedule: {
+        frequency: { hours: 6 },
+        timeout: { minutes: 10 },
+        scope: 'local',
+      },
     });
     await store.createScanRun({
       id: '55555555-5555-4555-8555-555555555555',
