@@ -125,7 +125,9 @@ describe('readReport', () => {
           ],
         ),
       ).entries[0].timestamp;
-    expect(timestampOf('2026-08-14T09:12:44Z')).toBe('2026-08-14T09:12:44.000Z');
+    expect(timestampOf('2026-08-14T09:12:44Z')).toBe(
+      '2026-08-14T09:12:44.000Z',
+    );
     expect(timestampOf({ seconds: 1701868762, nanos: 0 })).toBe(
       '2023-12-06T13:19:22.000Z',
     );

@@ -10,7 +10,10 @@
 import { runReplicaScenario, type ScenarioOptions } from './replicas/scenario';
 import { verifyReplicaReport } from './replicas/verify';
 
-const SIZES: Record<string, Record<'short' | 'long', Omit<ScenarioOptions, 'log'>>> = {
+const SIZES: Record<
+  string,
+  Record<'short' | 'long', Omit<ScenarioOptions, 'log'>>
+> = {
   replicas: {
     short: {
       replicas: 3,
@@ -71,7 +74,11 @@ async function main(argv: string[]) {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   const problems = verifyReplicaReport(report);
   for (const problem of problems) process.stdout.write(`FAILED: ${problem}\n`);
-  log(problems.length === 0 ? `${mode}: every claim holds` : `${mode}: ${problems.length} claim(s) broken`);
+  log(
+    problems.length === 0
+      ? `${mode}: every claim holds`
+      : `${mode}: ${problems.length} claim(s) broken`,
+  );
   return problems.length === 0 ? 0 : 1;
 }
 

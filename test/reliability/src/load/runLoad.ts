@@ -53,7 +53,9 @@ export function runLoad(request: LoadRequest): Promise<LoadResult> {
     child.on('close', code => {
       const line = out.split('\n').find(l => l.startsWith('@@load '));
       if (code !== 0 || !line) {
-        reject(new Error(`load generator exited with ${code}: ${err.slice(-1000)}`));
+        reject(
+          new Error(`load generator exited with ${code}: ${err.slice(-1000)}`),
+        );
         return;
       }
       resolve(JSON.parse(line.slice('@@load '.length)));

@@ -97,7 +97,10 @@ export class ReplicaCluster {
     });
     await admin.raw(`create database ${database}`);
     const workDir = await fs.mkdtemp(join(tmpdir(), 'sp-replicas-'));
-    const estate = await generateEstate(join(workDir, 'estate'), options.components);
+    const estate = await generateEstate(
+      join(workDir, 'estate'),
+      options.components,
+    );
     const db = knexFactory({
       client: 'pg',
       connection: { ...pg, database },
@@ -238,7 +241,9 @@ export class ReplicaCluster {
     while (Date.now() - started < timeoutMs) {
       if (replica.child.exitCode !== null) {
         throw new Error(
-          `replica ${replica.index} exited with ${replica.child.exitCode}: ${this.logTail(replica)}`,
+          `replica ${replica.index} exited with ${
+            replica.child.exitCode
+          }: ${this.logTail(replica)}`,
         );
       }
       try {
@@ -251,7 +256,9 @@ export class ReplicaCluster {
       }
       await sleep(500);
     }
-    throw new Error(`replica ${replica.index} did not start: ${this.logTail(replica)}`);
+    throw new Error(
+      `replica ${replica.index} did not start: ${this.logTail(replica)}`,
+    );
   }
 
   /** Base URL of a replica's API. */
@@ -268,7 +275,8 @@ export class ReplicaCluster {
     const res = await fetch(`${this.url(replica)}${path}`, {
       headers: { Authorization: `Bearer ${this.token}` },
     });
-    if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+    if (!res.ok)
+      throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
     return res.json();
   }
 
@@ -390,7 +398,10 @@ export class ReplicaCluster {
         'posture_snapshots',
         'entity_id, scan_id',
       ),
-      'posture_daily(entity_id, day)': await q('posture_daily', 'entity_id, day'),
+      'posture_daily(entity_id, day)': await q(
+        'posture_daily',
+        'entity_id, day',
+      ),
       'findings(entity_id, fingerprint)': await q(
         'findings',
         'entity_id, fingerprint',
@@ -446,7 +457,9 @@ export class ReplicaCluster {
     }
     await sleep(500);
     await this.db.destroy();
-    await this.admin.raw(`drop database if exists ${this.database} with (force)`);
+    await this.admin.raw(
+      `drop database if exists ${this.database} with (force)`,
+    );
     await this.admin.destroy();
     if (!process.env.SP_RELIABILITY_KEEP) {
       await fs.rm(this.workDir, { recursive: true, force: true });

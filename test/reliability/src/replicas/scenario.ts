@@ -241,7 +241,9 @@ export async function runReplicaScenario(
         requestedScans: runs
           .filter(r => requested.includes(r.id))
           .map(r => r.status),
-        paths: [...new Set(paths.map(p => p.replace(/svc-\d+|team-\d+/, ':name')))],
+        paths: [
+          ...new Set(paths.map(p => p.replace(/svc-\d+|team-\d+/, ':name'))),
+        ],
       };
       log(`load: ${JSON.stringify(load)}`);
     }

@@ -39,7 +39,12 @@ function report(): ScenarioReport {
     },
     killedRunStatus: ['aborted'],
     incomplete: [],
-    holdings: { postures: 10, okPostures: 10, resources: 50, openFindings: 190 },
+    holdings: {
+      postures: 10,
+      okPostures: 10,
+      resources: 50,
+      openFindings: 190,
+    },
     duplicates: Object.fromEntries(KEYS.map(k => [k, 0])),
     uniqueIndexes: [...KEYS, 'posture_daily(entity_id, day)'],
     load: {
@@ -81,7 +86,11 @@ describe('verifyReplicaReport', () => {
       },
       /is 'running', not 'aborted'/,
     ],
-    ['overlapping scans', r => void r.overlaps.push('x and y'), /overlapped: x and y/],
+    [
+      'overlapping scans',
+      r => void r.overlaps.push('x and y'),
+      /overlapped: x and y/,
+    ],
     [
       'an interval scanned twice',
       r => {
@@ -117,7 +126,11 @@ describe('verifyReplicaReport', () => {
       },
       /only 1 committed scheduled scans/,
     ],
-    ['an incomplete scan', r => void r.incomplete.push('d: 9/45/171'), /did not cover the estate: d/],
+    [
+      'an incomplete scan',
+      r => void r.incomplete.push('d: 9/45/171'),
+      /did not cover the estate: d/,
+    ],
     [
       'a lost finding',
       r => {
@@ -142,7 +155,9 @@ describe('verifyReplicaReport', () => {
     [
       'a natural key without a unique index',
       r => {
-        r.uniqueIndexes = r.uniqueIndexes.filter(i => !i.startsWith('findings'));
+        r.uniqueIndexes = r.uniqueIndexes.filter(
+          i => !i.startsWith('findings'),
+        );
       },
       /no unique index or primary key on findings/,
     ],

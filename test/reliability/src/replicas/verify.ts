@@ -14,7 +14,9 @@ export function verifyReplicaReport(report: ScenarioReport): string[] {
     if (kill.recovery.runner === undefined) {
       problems.push(`no replica is known to have taken over ${kill.scanId}`);
     } else if (kill.recovery.runner === kill.victim) {
-      problems.push(`the killed replica ${kill.victim} ran ${kill.scanId}'s takeover`);
+      problems.push(
+        `the killed replica ${kill.victim} ran ${kill.scanId}'s takeover`,
+      );
     }
   }
   report.killedRunStatus.forEach((status, i) => {
@@ -70,7 +72,8 @@ export function verifyReplicaReport(report: ScenarioReport): string[] {
   };
   for (const [key, value] of Object.entries(want)) {
     const held = holdings[key as keyof typeof holdings];
-    if (held !== value) problems.push(`the store holds ${held} ${key}, not ${value}`);
+    if (held !== value)
+      problems.push(`the store holds ${held} ${key}, not ${value}`);
   }
   for (const [key, count] of Object.entries(report.duplicates)) {
     if (count !== 0) problems.push(`${count} duplicate ${key}`);
@@ -93,7 +96,9 @@ export function verifyReplicaReport(report: ScenarioReport): string[] {
     const failed = report.load.requestedScans.filter(s => s !== 'succeeded');
     if (report.load.requestedScans.length === 0 || failed.length > 0) {
       problems.push(
-        `scans requested under load: ${JSON.stringify(report.load.requestedScans)}`,
+        `scans requested under load: ${JSON.stringify(
+          report.load.requestedScans,
+        )}`,
       );
     }
   }
