@@ -70,6 +70,21 @@ describe('verifyReplicaReport', () => {
     expect(verifyReplicaReport(report())).toEqual([]);
   });
 
+  it('accepts a load-only run (no kills, no steady intervals) with its one scan', () => {
+    const r = report();
+    r.options = { ...r.options, kills: 0, steadyIntervals: 0 };
+    r.kills = [];
+    r.killedRunStatus = [];
+    r.intervals = {
+      committed: 1,
+      minGapMs: Infinity,
+      maxGapMs: 0,
+      takeoverGapsMs: [],
+      afterTakeoverGapsMs: [],
+    };
+    expect(verifyReplicaReport(r)).toEqual([]);
+  });
+
   it.each<[string, (r: ScenarioReport) => void, RegExp]>([
     ['a kill that did not happen', r => void r.kills.pop(), /0 of 1 kills/],
     [
@@ -182,6 +197,22 @@ describe('verifyReplicaReport', () => {
         r.load!.requestedScans = ['succeeded', 'failed'];
       },
       /scans requested under load: \["succeeded","failed"\]/,
+    ],
+    [
+      'a load-only run without its scan',
+      r => {
+        r.options = { ...r.options, kills: 0, steadyIntervals: 0 };
+        r.kills = [];
+        r.killedRunStatus = [];
+        r.intervals = {
+          committed: 0,
+          minGapMs: Infinity,
+          maxGapMs: 0,
+          takeoverGapsMs: [],
+          afterTakeoverGapsMs: [],
+        };
+      },
+      /only 0 committed scheduled scans/,
     ],
   ])('reports %s', (_what, breakIt, message) => {
     const broken = report();
