@@ -86,6 +86,7 @@ describe('globMatch', () => {
     const text = 'a'.repeat(5000);
     const started = Date.now();
     expect(globMatch(pattern, text)).toBe(false);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Backtracking would not finish at all: a hang guard, not a speed test.
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

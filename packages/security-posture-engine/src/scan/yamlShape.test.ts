@@ -38,7 +38,8 @@ describe('hostile YAML outside the scan pipeline', () => {
       )}`;
       const start = Date.now();
       const docs = [...parseYamlDocuments(text)];
-      expect(Date.now() - start).toBeLessThan(5000);
+      // A hang guard, not a speed test: a super-linear reader takes minutes.
+      expect(Date.now() - start).toBeLessThan(30_000);
       expect(docs.map(d => d.error).join('\n')).toContain(
         'more than 100 syntax errors',
       );
@@ -52,7 +53,7 @@ describe('hostile YAML outside the scan pipeline', () => {
       const docs = [
         ...parseYamlDocuments(junk.repeat((3.5 * 1024 * 1024) / junk.length)),
       ];
-      expect(Date.now() - start).toBeLessThan(2000);
+      expect(Date.now() - start).toBeLessThan(10_000);
       expect(docs).toEqual([
         expect.objectContaining({
           error:
@@ -99,7 +100,7 @@ describe('hostile YAML outside the scan pipeline', () => {
   ])('%s are refused quickly with a clear error', (_what, load) => {
     const start = Date.now();
     const messages = load();
-    expect(Date.now() - start).toBeLessThan(2000);
+    expect(Date.now() - start).toBeLessThan(10_000);
     expect(messages.join('\n')).toContain('nests deeper than 100 levels');
   });
 
