@@ -4,10 +4,6 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import {
-  AuthorizeResult,
-  type PolicyDecision,
-} from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   securityPostureChecksExtensionPoint,
@@ -30,47 +26,12 @@ import {
   testCatalog,
 } from './__testUtils__/fixtures';
 import { securityPosturePlugin } from './plugin';
+import { steeredPermissions } from './__testUtils__/permissions';
 
 jest.setTimeout(60_000);
 
-/** A permission policy the tests steer: everything, nothing, or some entities. */
-const policy = {
-  read: 'all' as 'all' | 'none' | Set<string>,
-  scan: true,
-};
-
-const permissions = mockServices.permissions.mock({
-  authorize: async requests =>
-    requests.map(r => {
-      if (r.permission.name === 'security-posture.scan.create') {
-        return {
-          result: policy.scan ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
-        };
-      }
-      const ref = (r as { resourceRef?: string }).resourceRef;
-      const allowed =
-        policy.read === 'all' ||
-        (policy.read instanceof Set &&
-          ref !== undefined &&
-          policy.read.has(ref));
-      return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
-    }),
-  authorizeConditional: async requests =>
-    requests.map((): PolicyDecision => {
-      if (policy.read === 'all') return { result: AuthorizeResult.ALLOW };
-      if (policy.read === 'none') return { result: AuthorizeResult.DENY };
-      // What an isEntityOwner policy answers: the catalog decides per entity.
-      return {
-        result: AuthorizeResult.CONDITIONAL,
-        pluginId: 'catalog',
-        resourceType: 'catalog-entity',
-        conditions: {
-          rule: 'IS_ENTITY_OWNER',
-          resourceType: 'catalog-entity',
-          params: { claims: ['group:default/leaf1'] },
-        },
-      };
-    }),
+const { policy, permissions } = steeredPermissions({
+  claims: ['group:default/leaf1'],
 });
 
 const audited: Array<{ eventId: string; outcome: string }> = [];

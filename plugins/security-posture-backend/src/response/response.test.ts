@@ -17,10 +17,6 @@ import {
   notificationService,
   type NotificationSendOptions,
 } from '@backstage/plugin-notifications-node';
-import {
-  AuthorizeResult,
-  type PolicyDecision,
-} from '@backstage/plugin-permission-common';
 import type {
   EntityPosture,
   ExemptionDebt,
@@ -46,6 +42,7 @@ import {
   workload,
 } from '../__testUtils__/fixtures';
 import { securityPosturePlugin } from '../plugin';
+import { steeredPermissions } from '../__testUtils__/permissions';
 
 jest.setTimeout(180_000);
 
@@ -71,36 +68,7 @@ const REAL_TIMERS = [
   'clearTimeout',
 ] as const;
 
-/** The permission policy the tests steer. */
-const policy = { read: 'all' as 'all' | 'none' | Set<string> };
-const permissions = mockServices.permissions.mock({
-  authorize: async requests =>
-    requests.map(r => {
-      const ref = (r as { resourceRef?: string }).resourceRef;
-      const allowed =
-        r.permission.name === 'security-posture.scan.create' ||
-        policy.read === 'all' ||
-        (policy.read instanceof Set &&
-          ref !== undefined &&
-          policy.read.has(ref));
-      return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
-    }),
-  authorizeConditional: async requests =>
-    requests.map((): PolicyDecision => {
-      if (policy.read === 'all') return { result: AuthorizeResult.ALLOW };
-      if (policy.read === 'none') return { result: AuthorizeResult.DENY };
-      return {
-        result: AuthorizeResult.CONDITIONAL,
-        pluginId: 'catalog',
-        resourceType: 'catalog-entity',
-        conditions: {
-          rule: 'IS_ENTITY_OWNER',
-          resourceType: 'catalog-entity',
-          params: { claims: [] },
-        },
-      };
-    }),
-});
+const { policy, permissions } = steeredPermissions();
 
 const EXEMPTIONS = `
 - check: test-unused-expired

@@ -6,10 +6,6 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  AuthorizeResult,
-  type PolicyDecision,
-} from '@backstage/plugin-permission-common';
 import type {
   CheckCatalogue,
   EntityPosture,
@@ -34,6 +30,7 @@ import {
   workload,
 } from '../__testUtils__/fixtures';
 import { securityPosturePlugin } from '../plugin';
+import { steeredPermissions } from '../__testUtils__/permissions';
 
 /**
  * The views the frontend needed more from the API for, end to end on both
@@ -51,35 +48,7 @@ jest.setTimeout(180_000);
 const api = '/api/security-posture';
 const DAY = 24 * 60 * 60 * 1000;
 
-const policy = { read: 'all' as 'all' | 'none' | Set<string> };
-const permissions = mockServices.permissions.mock({
-  authorize: async requests =>
-    requests.map(r => {
-      const ref = (r as { resourceRef?: string }).resourceRef;
-      const allowed =
-        r.permission.name === 'security-posture.scan.create' ||
-        policy.read === 'all' ||
-        (policy.read instanceof Set &&
-          ref !== undefined &&
-          policy.read.has(ref));
-      return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
-    }),
-  authorizeConditional: async requests =>
-    requests.map((): PolicyDecision => {
-      if (policy.read === 'all') return { result: AuthorizeResult.ALLOW };
-      if (policy.read === 'none') return { result: AuthorizeResult.DENY };
-      return {
-        result: AuthorizeResult.CONDITIONAL,
-        pluginId: 'catalog',
-        resourceType: 'catalog-entity',
-        conditions: {
-          rule: 'IS_ENTITY_OWNER',
-          resourceType: 'catalog-entity',
-          params: { claims: [] },
-        },
-      };
-    }),
-});
+const { policy, permissions } = steeredPermissions();
 
 /** b's buckets are unencrypted under an active exemption. */
 function catalog() {

@@ -6,10 +6,6 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
-  AuthorizeResult,
-  type PolicyDecision,
-} from '@backstage/plugin-permission-common';
-import {
   securityPostureChecksExtensionPoint,
   securityPostureResourceProvidersExtensionPoint,
 } from '@internal/backstage-plugin-security-posture-node';
@@ -22,6 +18,7 @@ import {
 } from '../__testUtils__/fixtures';
 import { recordRootRoutes, type Route } from '../__testUtils__/routeTable';
 import { securityPosturePlugin } from '../plugin';
+import { steeredPermissions } from '../__testUtils__/permissions';
 
 /**
  * The route table, read from the router the plugin really serves (the express
@@ -34,43 +31,8 @@ import { securityPosturePlugin } from '../plugin';
 
 jest.setTimeout(120_000);
 
-/** What the permission policy allows in each test. */
-const policy = {
-  read: 'all' as 'all' | 'none' | Set<string>,
-  scan: true,
-};
-
-const permissions = mockServices.permissions.mock({
-  authorize: async requests =>
-    requests.map(r => {
-      if (r.permission.name === 'security-posture.scan.create') {
-        return {
-          result: policy.scan ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
-        };
-      }
-      const ref = (r as { resourceRef?: string }).resourceRef;
-      const allowed =
-        policy.read === 'all' ||
-        (policy.read instanceof Set &&
-          ref !== undefined &&
-          policy.read.has(ref));
-      return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
-    }),
-  authorizeConditional: async requests =>
-    requests.map((): PolicyDecision => {
-      if (policy.read === 'all') return { result: AuthorizeResult.ALLOW };
-      if (policy.read === 'none') return { result: AuthorizeResult.DENY };
-      return {
-        result: AuthorizeResult.CONDITIONAL,
-        pluginId: 'catalog',
-        resourceType: 'catalog-entity',
-        conditions: {
-          rule: 'IS_ENTITY_OWNER',
-          resourceType: 'catalog-entity',
-          params: { claims: ['group:default/leaf1'] },
-        },
-      };
-    }),
+const { policy, permissions } = steeredPermissions({
+  claims: ['group:default/leaf1'],
 });
 
 const fake = new FakeProvider();
