@@ -43,6 +43,9 @@ export interface ClusterOptions {
   postgres?: { host: string; port: number; user: string };
 }
 
+/** The machine's PostgreSQL (trust auth), as the tests and benchmarks use it. */
+const DEFAULT_POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 const repoRoot = resolvePath(
@@ -85,11 +88,7 @@ export class ReplicaCluster {
   ) {}
 
   static async start(options: ClusterOptions): Promise<ReplicaCluster> {
-    const pg = options.postgres ?? {
-      host: '127.0.0.1',
-      port: 5432,
-      user: 'postgres',
-    };
+    const pg = options.postgres ?? DEFAULT_POSTGRES;
     const database = `sp_replicas_${randomBytes(4).toString('hex')}`;
     const admin = knexFactory({
       client: 'pg',
@@ -226,11 +225,7 @@ export class ReplicaCluster {
    */
   async replace(killed: Replica): Promise<Replica> {
     if (killed.killedAt === undefined) throw new Error('replica is alive');
-    const pg = this.options.postgres ?? {
-      host: '127.0.0.1',
-      port: 5432,
-      user: 'postgres',
-    };
+    const pg = this.options.postgres ?? DEFAULT_POSTGRES;
     const replica = await this.spawnReplica(this.replicas.length, pg);
     await this.waitHealthy(replica);
     return replica;

@@ -273,12 +273,15 @@ export async function runReplicaScenario(
     const committed = runs
       .filter(r => r.status === 'succeeded')
       .sort((a, b) => a.started! - b.started!);
-    const takeovers = new Set(
-      kills.map(k => {
-        const killed = runs.find(r => r.id === k.scanId)!;
-        return committed.find(r => r.started! > killed.started!)?.id;
-      }),
-    );
+    // Each kill's takeover: the first committed scan after the killed one.
+    const takeoverRuns = kills.map(k => {
+      const killed = runs.find(r => r.id === k.scanId)!;
+      return {
+        killed,
+        next: committed.find(r => r.started! > killed.started!),
+      };
+    });
+    const takeovers = new Set(takeoverRuns.map(t => t.next?.id));
     const gaps = committed.slice(1).map((r, i) => ({
       ms: r.started! - committed[i].started!,
       acrossKill: runs.some(
@@ -296,11 +299,9 @@ export async function runReplicaScenario(
       committed: committed.length,
       minGapMs: Math.min(...gaps.map(g => g.ms)),
       maxGapMs: Math.max(0, ...steady.map(g => g.ms)),
-      takeoverGapsMs: kills.map(k => {
-        const killed = runs.find(r => r.id === k.scanId)!;
-        const next = committed.find(r => r.started! > killed.started!);
-        return next ? next.started! - killed.started! : Infinity;
-      }),
+      takeoverGapsMs: takeoverRuns.map(({ killed, next }) =>
+        next ? next.started! - killed.started! : Infinity,
+      ),
       afterTakeoverGapsMs: gaps
         .filter(g => g.afterTakeover && !g.acrossKill)
         .map(g => g.ms),
