@@ -100,29 +100,17 @@ function schedule(
   return { ...fallback, ...merged };
 }
 
-function positiveInt(
-  config: Config | undefined,
-  key: string,
-  fallback: number,
-): number {
-  const value = config?.getOptionalNumber(key) ?? fallback;
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(
-      `securityPosture: ${key} must be a whole number >= 1, got ${value}`,
-    );
-  }
-  return value;
-}
-
+/** A whole number of at least `min` (1 unless said otherwise). */
 function wholeNumber(
   config: Config | undefined,
   key: string,
   fallback: number,
+  min = 1,
 ): number {
   const value = config?.getOptionalNumber(key) ?? fallback;
-  if (!Number.isInteger(value) || value < 0) {
+  if (!Number.isInteger(value) || value < min) {
     throw new Error(
-      `securityPosture: ${key} must be a whole number >= 0, got ${value}`,
+      `securityPosture: ${key} must be a whole number >= ${min}, got ${value}`,
     );
   }
   return value;
@@ -141,7 +129,7 @@ function requestLimit(
       `securityPosture: ${key}.window must be a positive duration`,
     );
   }
-  return { max: positiveInt(config, 'max', fallback.max), windowMs };
+  return { max: wholeNumber(config, 'max', fallback.max), windowMs };
 }
 
 /** The period of a schedule whose frequency is a duration; undefined for cron or manual. */
@@ -214,11 +202,11 @@ export function readSecurityPostureConfig(root: Config): SecurityPostureConfig {
   return {
     scan: {
       schedule: scanSchedule,
-      shards: positiveInt(scan, 'shards', 1),
+      shards: wholeNumber(scan, 'shards', 1),
       entityKinds: (
         scan?.getOptionalStringArray('entityKinds') ?? ['Component', 'Resource']
       ).map(k => k.toLowerCase()),
-      concurrency: positiveInt(scan, 'concurrency', 4),
+      concurrency: wholeNumber(scan, 'concurrency', 4),
       staleAfterMs: durationToMilliseconds(
         duration(scan, 'staleAfter', { hours: 24 }),
       ),
@@ -230,7 +218,7 @@ export function readSecurityPostureConfig(root: Config): SecurityPostureConfig {
       }),
       quarantine: {
         minRatio,
-        releaseAfterScans: positiveInt(quarantine, 'releaseAfterScans', 3),
+        releaseAfterScans: wholeNumber(quarantine, 'releaseAfterScans', 3),
       },
       listingMaxAgeMs: scan?.has('listingMaxAge')
         ? durationToMilliseconds(
@@ -257,13 +245,13 @@ export function readSecurityPostureConfig(root: Config): SecurityPostureConfig {
         localRoots: (manifests?.getOptionalStringArray('localRoots') ?? []).map(
           p => resolvePath(p),
         ),
-        maxFileBytes: positiveInt(manifests, 'maxFileBytes', 5 * MiB),
-        maxFiles: positiveInt(manifests, 'maxFiles', 200),
-        maxTotalBytes: positiveInt(manifests, 'maxTotalBytes', 50 * MiB),
+        maxFileBytes: wholeNumber(manifests, 'maxFileBytes', 5 * MiB),
+        maxFiles: wholeNumber(manifests, 'maxFiles', 200),
+        maxTotalBytes: wholeNumber(manifests, 'maxTotalBytes', 50 * MiB),
         readTimeoutMs: durationToMilliseconds(
           duration(manifests, 'readTimeout', { seconds: 60 }),
         ),
-        readCacheEntries: wholeNumber(manifests, 'readCacheEntries', 1000),
+        readCacheEntries: wholeNumber(manifests, 'readCacheEntries', 1000, 0),
       },
     },
     policies: {
@@ -282,12 +270,12 @@ export function readSecurityPostureConfig(root: Config): SecurityPostureConfig {
     },
     scoring,
     retention: {
-      snapshotsDays: positiveInt(retention, 'snapshotsDays', 90),
-      dailyRollupsDays: positiveInt(retention, 'dailyRollupsDays', 730),
-      scanRunsDays: positiveInt(retention, 'scanRunsDays', 90),
-      resolvedFindingsDays: positiveInt(retention, 'resolvedFindingsDays', 730),
-      unownedDays: positiveInt(retention, 'unownedDays', 30),
-      batchSize: positiveInt(retention, 'batchSize', 1000),
+      snapshotsDays: wholeNumber(retention, 'snapshotsDays', 90),
+      dailyRollupsDays: wholeNumber(retention, 'dailyRollupsDays', 730),
+      scanRunsDays: wholeNumber(retention, 'scanRunsDays', 90),
+      resolvedFindingsDays: wholeNumber(retention, 'resolvedFindingsDays', 730),
+      unownedDays: wholeNumber(retention, 'unownedDays', 30),
+      batchSize: wholeNumber(retention, 'batchSize', 1000),
       schedule: schedule(retention?.getOptionalConfig('schedule'), {
         frequency: { hours: 24 },
         timeout: { minutes: 30 },
