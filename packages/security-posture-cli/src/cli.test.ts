@@ -601,9 +601,11 @@ spec:
 
 describe('security-posture test', () => {
   const REPO = resolve(PACKAGE_DIR, '../..');
+  // The conformance fixtures, found as test/conformance finds them.
   const POD_SECURITY = resolve(
-    REPO,
-    '../shared/conformance/kyverno-policies/pod-security/baseline/disallow-privileged-containers',
+    process.env.SECURITY_POSTURE_CONFORMANCE_DIR ??
+      resolve(REPO, '../shared/conformance'),
+    'kyverno-policies/pod-security/baseline/disallow-privileged-containers',
   );
 
   it('runs Kyverno test suites and ends with the summary line', async () => {
