@@ -131,6 +131,12 @@ describe('readReport', () => {
     expect(timestampOf({ seconds: 1701868762, nanos: 0 })).toBe(
       '2023-12-06T13:19:22.000Z',
     );
+    expect(timestampOf({ seconds: '1701868762', nanos: '5000000' })).toBe(
+      '2023-12-06T13:19:22.005Z',
+    );
     expect(timestampOf('yesterday')).toBeUndefined();
+    // A mapping where a number is due: no timestamp, and no throw from
+    // Number() on its `valueOf` key.
+    expect(timestampOf({ seconds: { valueOf: 'x' } })).toBeUndefined();
   });
 });

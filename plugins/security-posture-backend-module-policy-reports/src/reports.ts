@@ -69,6 +69,14 @@ function subjectOf(
   };
 }
 
+/** A number, or its text as JSON encodes int64 fields ("1701868762"); nothing else. */
+function numberOf(v: unknown): number | undefined {
+  let n = Number.NaN;
+  if (typeof v === 'number') n = v;
+  else if (typeof v === 'string' && v.trim() !== '') n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
 /** `{ seconds, nanos }` (seconds may come as a float such as `1.666094801e+09`). */
 function timestampOf(v: unknown): string | undefined {
   // Kubescape writes an RFC 3339 string where the CRD has {seconds, nanos}.
@@ -78,9 +86,9 @@ function timestampOf(v: unknown): string | undefined {
     return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
   }
   const o = obj(v);
-  const seconds = Number(o?.seconds);
-  if (!o || !Number.isFinite(seconds) || seconds <= 0) return undefined;
-  const nanos = Number(o.nanos) || 0;
+  const seconds = numberOf(o?.seconds);
+  if (!o || seconds === undefined || seconds <= 0) return undefined;
+  const nanos = numberOf(o.nanos) ?? 0;
   const date = new Date(seconds * 1000 + Math.floor(nanos / 1e6));
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }

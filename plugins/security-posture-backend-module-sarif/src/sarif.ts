@@ -79,8 +79,11 @@ function securitySeverity(...bags: unknown[]): number | undefined {
   for (const bag of bags) {
     if (!isObject(bag)) continue;
     const raw = bag['security-severity'];
-    const n = typeof raw === 'number' ? raw : Number.parseFloat(String(raw));
-    if (raw !== undefined && raw !== null && Number.isFinite(n)) return n;
+    // A number, or its text ("8.8"); anything else is not a score.
+    let n = Number.NaN;
+    if (typeof raw === 'number') n = raw;
+    else if (typeof raw === 'string') n = Number.parseFloat(raw);
+    if (Number.isFinite(n)) return n;
   }
   return undefined;
 }

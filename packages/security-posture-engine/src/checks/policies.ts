@@ -56,7 +56,8 @@ function kindOf(value: unknown): PolicyKind {
     typeof value.apiVersion === 'string' ? value.apiVersion : '';
   if (
     apiVersion.startsWith('kyverno.io/') &&
-    KYVERNO_KINDS.has(String(value.kind))
+    typeof value.kind === 'string' &&
+    KYVERNO_KINDS.has(value.kind)
   ) {
     return 'kyverno';
   }

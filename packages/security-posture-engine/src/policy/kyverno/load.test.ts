@@ -101,6 +101,55 @@ spec:
     expect(loadKyvernoPolicies('').policies).toEqual([]);
   });
 
+  it('refuses lists, selectors and texts of the wrong type, as the schema would', () => {
+    const r = loadKyvernoPolicies(`
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: shapes
+  annotations:
+    pod-policies.kyverno.io/autogen-controllers: {toString: x}
+spec:
+  rules:
+  - name: wrong
+    match:
+      any:
+      - resources:
+          kinds: Pod
+          names: [{toString: x}]
+          selector: {matchLabels: {app: [a]}}
+      all: {resources: {kinds: [Pod]}}
+    exclude:
+      resources:
+        namespaceSelector: {matchExpressions: [{key: team}]}
+        annotations: {owner: {name: x}}
+    validate:
+      message: [a, b]
+      podSecurity: {level: {toString: x}, exclude: [{images: [nginx]}]}
+  - name: fine
+    match:
+      any:
+      - resources:
+          kinds: [Pod]
+          selector: {matchLabels: {tier: 1, canary: true}}
+    validate:
+      pattern: {spec: {}}
+`);
+    expect(r.policies).toEqual([]);
+    expect(r.errors.map(e => e.message)).toEqual([
+      'metadata.annotations must map names to strings',
+      'rule wrong: match.any[0].resources.kinds must be a list of strings',
+      'rule wrong: match.any[0].resources.names must be a list of strings',
+      'rule wrong: match.any[0].resources.selector.matchLabels must map names to strings',
+      'rule wrong: match.all must be a list',
+      'rule wrong: exclude.resources.annotations must map names to strings',
+      'rule wrong: exclude.resources.namespaceSelector.matchExpressions[0] needs a key and an operator',
+      'rule wrong: validate.message must be a string',
+      'rule wrong: podSecurity.level must be privileged, baseline or restricted',
+      'rule wrong: podSecurity.exclude[0] needs a controlName',
+    ]);
+  });
+
   it('warns about deprecated operators, unsupported rule types and cluster context', () => {
     const r = loadKyvernoPolicies(`
 apiVersion: kyverno.io/v1

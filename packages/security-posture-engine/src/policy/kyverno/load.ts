@@ -115,6 +115,150 @@ function checkForeach(
   });
 }
 
+/**
+ * Shape checks of the parts the matcher and the messages read, as Kyverno's
+ * schema would refuse them: a list where a list is due, text where text is due.
+ * Numbers and booleans are accepted where YAML would leave a label value
+ * unquoted; mappings and lists never are (the matcher would otherwise meet
+ * them as text).
+ */
+function isScalar(value: unknown): boolean {
+  return (
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean'
+  );
+}
+
+function absent(value: unknown): boolean {
+  return value === undefined || value === null;
+}
+
+function checkStringList(value: unknown, where: string, errors: string[]) {
+  if (absent(value)) return;
+  if (!Array.isArray(value) || !value.every(v => typeof v === 'string')) {
+    errors.push(`${where} must be a list of strings`);
+  }
+}
+
+function checkStringMap(value: unknown, where: string, errors: string[]) {
+  if (absent(value)) return;
+  if (!isObject(value) || !Object.values(value).every(isScalar)) {
+    errors.push(`${where} must map names to strings`);
+  }
+}
+
+function checkSelector(value: unknown, where: string, errors: string[]) {
+  if (absent(value)) return;
+  if (!isObject(value)) {
+    errors.push(`${where} must be a label selector`);
+    return;
+  }
+  checkStringMap(value.matchLabels, `${where}.matchLabels`, errors);
+  const expressions = value.matchExpressions;
+  if (absent(expressions)) return;
+  if (!Array.isArray(expressions)) {
+    errors.push(`${where}.matchExpressions must be a list`);
+    return;
+  }
+  expressions.forEach((e, i) => {
+    const w = `${where}.matchExpressions[${i}]`;
+    if (
+      !isObject(e) ||
+      typeof e.key !== 'string' ||
+      typeof e.operator !== 'string'
+    ) {
+      errors.push(`${w} needs a key and an operator`);
+    } else checkStringList(e.values, `${w}.values`, errors);
+  });
+}
+
+function checkResourceFilter(value: unknown, where: string, errors: string[]) {
+  if (!isObject(value)) {
+    errors.push(`${where} must be a mapping`);
+    return;
+  }
+  for (const key of ['roles', 'clusterRoles']) {
+    checkStringList(value[key], `${where}.${key}`, errors);
+  }
+  if (!absent(value.subjects) && !Array.isArray(value.subjects)) {
+    errors.push(`${where}.subjects must be a list`);
+  }
+  const r = value.resources;
+  if (absent(r)) return;
+  if (!isObject(r)) {
+    errors.push(`${where}.resources must be a mapping`);
+    return;
+  }
+  for (const key of ['kinds', 'names', 'namespaces', 'operations']) {
+    checkStringList(r[key], `${where}.resources.${key}`, errors);
+  }
+  if (!absent(r.name) && typeof r.name !== 'string') {
+    errors.push(`${where}.resources.name must be a string`);
+  }
+  checkStringMap(r.annotations, `${where}.resources.annotations`, errors);
+  checkSelector(r.selector, `${where}.resources.selector`, errors);
+  checkSelector(
+    r.namespaceSelector,
+    `${where}.resources.namespaceSelector`,
+    errors,
+  );
+}
+
+/** A rule's `match` or `exclude`: `any`/`all` lists of filters, or one filter. */
+function checkMatchResources(value: unknown, where: string, errors: string[]) {
+  if (absent(value)) return;
+  if (!isObject(value)) {
+    errors.push(`${where} must be a mapping`);
+    return;
+  }
+  for (const block of ['any', 'all']) {
+    const list = value[block];
+    if (absent(list)) continue;
+    if (!Array.isArray(list)) {
+      errors.push(`${where}.${block} must be a list`);
+      continue;
+    }
+    list.forEach((f, i) =>
+      checkResourceFilter(f, `${where}.${block}[${i}]`, errors),
+    );
+  }
+  checkResourceFilter(value, where, errors);
+}
+
+/** The parts of a `podSecurity` subrule the PSS engine reads. */
+function checkPodSecurity(value: unknown, where: string, errors: string[]) {
+  if (!isObject(value)) return;
+  if (
+    !['privileged', 'baseline', 'restricted'].includes(value.level as string)
+  ) {
+    errors.push(
+      `${where}: podSecurity.level must be privileged, baseline or restricted`,
+    );
+  }
+  if (!absent(value.version) && typeof value.version !== 'string') {
+    errors.push(`${where}: podSecurity.version must be a string`);
+  }
+  const exclude = value.exclude;
+  if (absent(exclude)) return;
+  if (!Array.isArray(exclude)) {
+    errors.push(`${where}: podSecurity.exclude must be a list`);
+    return;
+  }
+  exclude.forEach((e, i) => {
+    const w = `${where}: podSecurity.exclude[${i}]`;
+    if (!isObject(e) || typeof e.controlName !== 'string') {
+      errors.push(`${w} needs a controlName`);
+      return;
+    }
+    checkStringList(e.images, `${w}.images`, errors);
+    checkStringList(e.values, `${w}.values`, errors);
+    if (!absent(e.restrictedField) && typeof e.restrictedField !== 'string') {
+      errors.push(`${w}.restrictedField must be a string`);
+    }
+  });
+}
+
 /** Validates the shape of one rule; returns errors and warnings. */
 function checkRule(
   rule: unknown,
@@ -131,6 +275,8 @@ function checkRule(
   const where = `rule ${name || `#${index}`}`;
   if (!name) errors.push(`rules[${index}] has no name`);
   if (!isObject(rule.match)) errors.push(`${where}: match is required`);
+  checkMatchResources(rule.match, `${where}: match`, errors);
+  checkMatchResources(rule.exclude, `${where}: exclude`, errors);
   const types = ['validate', 'mutate', 'generate', 'verifyImages'].filter(
     t => rule[t] !== undefined && rule[t] !== null,
   );
@@ -196,14 +342,10 @@ function checkRule(
         )}); the rule is reported as skipped`,
       );
     }
-    if (isObject(v.podSecurity)) {
-      const level = v.podSecurity.level;
-      if (!['privileged', 'baseline', 'restricted'].includes(String(level))) {
-        errors.push(
-          `${where}: podSecurity.level must be privileged, baseline or restricted`,
-        );
-      }
+    if (!absent(v.message) && typeof v.message !== 'string') {
+      errors.push(`${where}: validate.message must be a string`);
     }
+    checkPodSecurity(v.podSecurity, where, errors);
   }
   if (Array.isArray(rule.context)) {
     rule.context.forEach((c: unknown, i: number) => {
@@ -271,7 +413,8 @@ export function loadKyvernoPolicies(
       if (
         typeof apiVersion === 'string' &&
         apiVersion.startsWith('kyverno.io/') &&
-        KINDS.has(String(kind))
+        typeof kind === 'string' &&
+        KINDS.has(kind)
       ) {
         if (!API_VERSIONS.has(apiVersion)) {
           result.warnings.push({
@@ -290,9 +433,9 @@ export function loadKyvernoPolicies(
           document: doc.index,
           policy: otherName,
           kind: typeof kind === 'string' ? kind : undefined,
-          message: `${String(apiVersion ?? '?')}/${String(
-            kind ?? '?',
-          )} is not a Kyverno ClusterPolicy or Policy`,
+          message: `${typeof apiVersion === 'string' ? apiVersion : '?'}/${
+            typeof kind === 'string' ? kind : '?'
+          } is not a Kyverno ClusterPolicy or Policy`,
         });
         continue;
       }
@@ -302,6 +445,8 @@ export function loadKyvernoPolicies(
       const problems: string[] = [];
       const warnings: string[] = [];
       if (!name) problems.push('metadata.name is required');
+      checkStringMap(metadata.labels, 'metadata.labels', problems);
+      checkStringMap(metadata.annotations, 'metadata.annotations', problems);
       if (!spec) problems.push('spec is required');
       const rules = spec && Array.isArray(spec.rules) ? spec.rules : undefined;
       if (spec && !rules) problems.push('spec.rules must be a list');
@@ -310,9 +455,11 @@ export function loadKyvernoPolicies(
         problems.push(...c.errors);
         warnings.push(...c.warnings);
       });
-      const names = (rules ?? []).map(r => (isObject(r) ? r.name : undefined));
+      const names = (rules ?? []).map(r =>
+        isObject(r) && typeof r.name === 'string' ? r.name : '',
+      );
       const duplicate = names.find((n, i) => n && names.indexOf(n) !== i);
-      if (duplicate) problems.push(`duplicate rule name ${String(duplicate)}`);
+      if (duplicate) problems.push(`duplicate rule name ${duplicate}`);
       if (problems.length > 0) {
         for (const message of problems) {
           result.errors.push({
@@ -427,7 +574,8 @@ export function isKyvernoPolicy(value: unknown): value is KyvernoPolicy {
     isObject(value) &&
     typeof value.apiVersion === 'string' &&
     value.apiVersion.startsWith('kyverno.io/') &&
-    KINDS.has(String(value.kind))
+    typeof value.kind === 'string' &&
+    KINDS.has(value.kind)
   );
 }
 

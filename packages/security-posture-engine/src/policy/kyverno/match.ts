@@ -27,12 +27,18 @@ export interface MatchTarget {
   operation: string;
 }
 
+/**
+ * Labels or annotations as text. Numbers and booleans are converted; mappings
+ * and lists (never valid there) are left out, as `String()` would throw on a
+ * parsed mapping with a `toString` key.
+ */
 function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!isObject(value)) return out;
   for (const [k, v] of Object.entries(value)) {
     if (typeof v === 'string') out[k] = v;
-    else if (v !== null && v !== undefined) out[k] = String(v);
+    else if (typeof v === 'number' || typeof v === 'boolean')
+      out[k] = String(v);
   }
   return out;
 }
