@@ -17,7 +17,7 @@ const SIZES: Record<
   replicas: {
     short: {
       replicas: 3,
-      components: 60,
+      components: 150,
       frequency: 20,
       timeout: 15,
       kills: 1,

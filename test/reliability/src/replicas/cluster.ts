@@ -370,9 +370,21 @@ export class ReplicaCluster {
         victim.killedAt = Date.now();
         return { run, victim, killedAt: victim.killedAt };
       }
-      await sleep(50);
+      await sleep(20);
     }
-    throw new Error('no scan to interrupt');
+    const seen = (await this.scanRuns())
+      .filter(r => (r.started ?? 0) > after)
+      .map(
+        r =>
+          `${r.trigger} ${r.status} ${
+            r.finished && r.started ? r.finished - r.started : '?'
+          } ms`,
+      );
+    throw new Error(
+      `no scheduled scan was seen running for ${minRunningMs} ms within ${timeoutMs} ms; runs since: ${
+        seen.join(', ') || 'none'
+      }`,
+    );
   }
 
   /** Rows that break a natural key (must be 0: unique constraints). */

@@ -119,9 +119,11 @@ export async function runReplicaScenario(
     const kills: ScenarioReport['kills'] = [];
     let after = t0 - 1;
     for (let k = 0; k < options.kills; k++) {
+      // Scans of the short estate last about a second on 2 cores: 200 ms is
+      // well into one (entities read, some written) and leaves time to see it.
       const { run, victim, killedAt } = await cluster.killRunningScan(
         after,
-        500,
+        200,
         (options.frequency * 2 + options.timeout + 30) * 1000,
       );
       log(`killed replica ${victim.index} running scan ${run.id}`);
