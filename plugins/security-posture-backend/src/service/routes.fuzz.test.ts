@@ -204,10 +204,21 @@ describe('random input into every route', () => {
   /** What is wrong with an answer, or undefined. */
   function problemWith(
     where: string,
+    url: string,
     res: { status: number; body: any; text?: string },
   ): string | undefined {
     if (res.status >= 500) return `${where} -> ${res.status}: ${res.text}`;
     if (res.status < 400) return undefined;
+    // Node's HTTP parser answers, with no body, before any router sees the
+    // request: 431 to a request line over 16 KiB (several 5,000-character
+    // parameters), 400 to raw bytes outside ASCII in the path.
+    if (!res.text && res.status === 431 && url.length > 16 * 1024) {
+      return undefined;
+    }
+    // eslint-disable-next-line no-control-regex
+    if (!res.text && res.status === 400 && /[^\x00-\x7f]/.test(url)) {
+      return undefined;
+    }
     const message = res.body?.error?.message;
     return typeof message === 'string' && message.trim().length > 3
       ? undefined
@@ -275,6 +286,7 @@ describe('random input into every route', () => {
           );
           const problem = problemWith(
             `${route.method.toUpperCase()} ${url.slice(0, 300)}`,
+            url,
             res,
           );
           if (problem) throw new Error(problem);
