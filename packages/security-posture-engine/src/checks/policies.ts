@@ -3,6 +3,7 @@ import type { CheckDefinition } from '../model/check';
 import { CUSTOM_CHECK_KIND, loadCustomChecks } from '../policy/cel';
 import {
   DEFAULT_KYVERNO_MAPPING,
+  isKyvernoPolicy,
   kyvernoPolicyChecks,
   loadKyvernoPolicies,
   type KyvernoCheckMapping,
@@ -41,7 +42,6 @@ export interface PolicyLoadOptions {
   maxFileBytes?: number;
 }
 
-const KYVERNO_KINDS = new Set(['ClusterPolicy', 'Policy']);
 const DEFAULT_MAX_POLICY_FILE_BYTES = 4 * 1024 * 1024;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -52,15 +52,7 @@ type PolicyKind = 'kyverno' | 'cel' | 'other';
 
 function kindOf(value: unknown): PolicyKind {
   if (!isRecord(value)) return 'other';
-  const apiVersion =
-    typeof value.apiVersion === 'string' ? value.apiVersion : '';
-  if (
-    apiVersion.startsWith('kyverno.io/') &&
-    typeof value.kind === 'string' &&
-    KYVERNO_KINDS.has(value.kind)
-  ) {
-    return 'kyverno';
-  }
+  if (isKyvernoPolicy(value)) return 'kyverno';
   if (value.kind === 'List' && Array.isArray(value.items)) {
     return value.items.some(item => kindOf(item) === 'kyverno')
       ? 'kyverno'

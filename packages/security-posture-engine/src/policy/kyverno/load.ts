@@ -410,17 +410,12 @@ export function loadKyvernoPolicies(
       }
       const kind = item.kind;
       const apiVersion = item.apiVersion;
-      if (
-        typeof apiVersion === 'string' &&
-        apiVersion.startsWith('kyverno.io/') &&
-        typeof kind === 'string' &&
-        KINDS.has(kind)
-      ) {
-        if (!API_VERSIONS.has(apiVersion)) {
+      if (isKyvernoPolicy(item)) {
+        if (!API_VERSIONS.has(item.apiVersion)) {
           result.warnings.push({
             file,
             document: doc.index,
-            message: `unknown apiVersion ${apiVersion}; read as kyverno.io/v1`,
+            message: `unknown apiVersion ${item.apiVersion}; read as kyverno.io/v1`,
           });
         }
       } else {
@@ -439,7 +434,9 @@ export function loadKyvernoPolicies(
         });
         continue;
       }
-      const metadata = isObject(item.metadata) ? item.metadata : {};
+      const metadata: Record<string, unknown> = isObject(item.metadata)
+        ? item.metadata
+        : {};
       const name = typeof metadata.name === 'string' ? metadata.name : '';
       const spec = isObject(item.spec) ? item.spec : undefined;
       const problems: string[] = [];

@@ -10,6 +10,7 @@ import type {
   KyvernoResourceFilter,
   KyvernoRule,
 } from './types';
+import { strMap } from '../../kubernetes/read';
 import { isObject } from './values';
 import { containsWildcard, wildcardMatch } from './wildcard';
 
@@ -25,22 +26,6 @@ export interface MatchTarget {
   annotations: Record<string, string>;
   namespaceLabels: Record<string, string>;
   operation: string;
-}
-
-/**
- * Labels or annotations as text. Numbers and booleans are converted; mappings
- * and lists (never valid there) are left out, as `String()` would throw on a
- * parsed mapping with a `toString` key.
- */
-function stringMap(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!isObject(value)) return out;
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v === 'string') out[k] = v;
-    else if (typeof v === 'number' || typeof v === 'boolean')
-      out[k] = String(v);
-  }
-  return out;
 }
 
 /** Builds the match target of a Kubernetes object. */
@@ -63,8 +48,9 @@ export function matchTargetOf(
     subresource: '',
     name,
     namespace: typeof meta.namespace === 'string' ? meta.namespace : '',
-    labels: stringMap(meta.labels),
-    annotations: stringMap(meta.annotations),
+    // Scalars as text; mappings and lists (never valid there) left out.
+    labels: strMap(meta.labels) ?? {},
+    annotations: strMap(meta.annotations) ?? {},
     namespaceLabels,
     operation,
   };
