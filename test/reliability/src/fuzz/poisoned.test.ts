@@ -18,13 +18,13 @@ import { runTarget } from './targets';
 
 /**
  * A deterministic sweep next to the random fuzzing: in real documents (the
- * demo's manifests, plans, states, AWS Config items and policies) every value,
- * one at a time, is replaced by a mapping whose `toString`, `valueOf` and
- * `toJSON` keys are plain strings, and by a list holding that mapping. Parsed JSON and YAML can hold such a
- * mapping anywhere, and `String(value)` or a template literal throws on it
- * ("Cannot convert object to primitive value"); the random fuzzer found one
- * such place in the Kyverno matcher. Every reader must treat it as the wrong
- * type it is.
+ * demo's manifests, plans, states, AWS Config items and policies, and the
+ * fixtures) every value, one at a time, is replaced by a mapping whose
+ * `toString`, `valueOf` and `toJSON` keys are plain strings, and by a list
+ * holding that mapping. Parsed JSON and YAML can hold such a mapping anywhere,
+ * and `String(value)` or a template literal throws on it ("Cannot convert
+ * object to primitive value"); the random fuzzer found one such place in the
+ * Kyverno matcher. Every reader must treat it as the wrong type it is.
  */
 
 jest.setTimeout(600_000);
@@ -121,13 +121,13 @@ function expectSweepClean(
   // One line per distinct failure: the message and the first frame in our code.
   const failures = new Map<string, string>();
   let produced = 0;
+  const name = (expect.getState().currentTestName ?? '').replace(
+    /^.*poisoned (mapping|value) /,
+    '',
+  );
   docs.forEach((doc, index) => {
     produced += read(doc, index);
     for (const [at, variant] of variants(doc)) {
-      const name = (expect.getState().currentTestName ?? '').replace(
-        /^.*poisoned (mapping|value) /,
-        '',
-      );
       counts.set(name, (counts.get(name) ?? 0) + 1);
       try {
         read(variant, index);
@@ -159,22 +159,23 @@ function expectEveryVariantClean(
   });
 }
 
-const manifests = filesUnder(path.join(EXAMPLES, 'resources'), /\.ya?ml$/);
+function readJson(file: string): unknown {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/** The demo's resource files, read once. */
+const resourceFiles = filesUnder(path.join(EXAMPLES, 'resources'), /./);
+const resources = (pattern: RegExp) =>
+  resourceFiles.filter(f => pattern.test(f));
+
 const kubernetesDocs = [
-  ...manifests.flatMap(yamlDocuments),
-  ...filesUnder(path.join(EXAMPLES, 'resources'), /kubectl-get\.json$/).map(f =>
-    JSON.parse(readFileSync(f, 'utf8')),
-  ),
+  ...resources(/\.ya?ml$/).flatMap(yamlDocuments),
+  ...resources(/kubectl-get\.json$/).map(readJson),
 ];
-const terraformDocs = filesUnder(
-  path.join(EXAMPLES, 'resources'),
-  /^(plan|state)\.json$/,
-).map(f => JSON.parse(readFileSync(f, 'utf8')));
+const terraformDocs = resources(/\/(plan|state)\.json$/).map(readJson);
 /** AWS Config items of the demo and of the engine's fixtures, unwrapped. */
 const awsConfigDocs = [
-  ...filesUnder(path.join(EXAMPLES, 'resources'), /\.json$/).filter(f =>
-    f.includes('aws-config'),
-  ),
+  ...resources(/aws-config\/.*\.json$/),
   ...filesUnder(
     resolvePackagePath(
       '@internal/security-posture-engine',
@@ -189,15 +190,10 @@ const awsConfigDocs = [
   }
   return doc.baseConfigurationItems ?? doc.configurationItems ?? doc;
 });
-const policyDocs = [
-  ...filesUnder(path.join(EXAMPLES, 'policies'), /\.ya?ml$/).flatMap(
-    yamlDocuments,
-  ),
-];
-
-function readJson(file: string): unknown {
-  return JSON.parse(readFileSync(file, 'utf8'));
-}
+const policyDocs = filesUnder(
+  path.join(EXAMPLES, 'policies'),
+  /\.ya?ml$/,
+).flatMap(yamlDocuments);
 
 /** A Kyverno policy with a selector, annotations and the podSecurity subrule. */
 const KYVERNO_POLICY = {
@@ -273,6 +269,9 @@ const KYVERNO_POLICY = {
   },
 };
 
+/** The demo's policies and the one above. */
+const policies = [...policyDocs, KYVERNO_POLICY];
+
 /** An exemptions file as documented (docs and the exemptions parser's tests). */
 const EXEMPTIONS = {
   apiVersion: 'security-posture.backstage.io/v1alpha1',
@@ -343,9 +342,8 @@ describe('every value of real documents replaced by a poisoned mapping', () => {
   });
 
   it('Kyverno and CEL policy loaders', () => {
-    const texts = [...policyDocs, KYVERNO_POLICY];
-    expectEveryVariantClean('kyverno-load', texts, v => stringify(v));
-    expectEveryVariantClean('policy-load', texts, v => stringify(v));
+    expectEveryVariantClean('kyverno-load', policies, v => stringify(v));
+    expectEveryVariantClean('policy-load', policies, v => stringify(v));
   });
 
   it('exemption and scoring files', () => {
@@ -358,17 +356,14 @@ describe('every value of real documents replaced by a poisoned mapping', () => {
       d => (d as { kind?: unknown }).kind === 'Deployment',
     );
     expect(pods.length).toBeGreaterThan(0);
-    expectEveryVariantClean(
-      'kyverno-eval',
-      [...policyDocs, KYVERNO_POLICY],
-      v => ({ policy: stringify(v), objects: pods.slice(0, 2) }),
-    );
+    expectEveryVariantClean('kyverno-eval', policies, v => ({
+      policy: stringify(v),
+      objects: pods.slice(0, 2),
+    }));
   });
 
   it('Kyverno evaluation: real policies on poisoned objects', () => {
-    const policy = [...policyDocs, KYVERNO_POLICY]
-      .map(p => stringify(p))
-      .join('---\n');
+    const policy = policies.map(p => stringify(p)).join('---\n');
     expectEveryVariantClean('kyverno-eval', kubernetesDocs, v => ({
       policy,
       objects: [v],
@@ -379,7 +374,7 @@ describe('every value of real documents replaced by a poisoned mapping', () => {
 describe("other scanners' reports with a poisoned value", () => {
   it('SARIF documents, parsed and mapped onto the scorecard', () => {
     const files = [
-      ...filesUnder(path.join(EXAMPLES, 'resources'), /\.sarif$/),
+      ...resources(/\.sarif$/),
       ...filesUnder(
         resolvePackagePath(
           '@internal/backstage-plugin-security-posture-backend-module-sarif',

@@ -65,6 +65,20 @@ function report(): ScenarioReport {
   };
 }
 
+/** Turns a report into a load-only run's: no kills, no steady intervals. */
+function asLoadOnly(r: ScenarioReport, committed: number): void {
+  r.options = { ...r.options, kills: 0, steadyIntervals: 0 };
+  r.kills = [];
+  r.killedRunStatus = [];
+  r.intervals = {
+    committed,
+    minGapMs: Infinity,
+    maxGapMs: 0,
+    takeoverGapsMs: [],
+    afterTakeoverGapsMs: [],
+  };
+}
+
 describe('verifyReplicaReport', () => {
   it('accepts a run where every claim holds', () => {
     expect(verifyReplicaReport(report())).toEqual([]);
@@ -72,16 +86,7 @@ describe('verifyReplicaReport', () => {
 
   it('accepts a load-only run (no kills, no steady intervals) with its one scan', () => {
     const r = report();
-    r.options = { ...r.options, kills: 0, steadyIntervals: 0 };
-    r.kills = [];
-    r.killedRunStatus = [];
-    r.intervals = {
-      committed: 1,
-      minGapMs: Infinity,
-      maxGapMs: 0,
-      takeoverGapsMs: [],
-      afterTakeoverGapsMs: [],
-    };
+    asLoadOnly(r, 1);
     expect(verifyReplicaReport(r)).toEqual([]);
   });
 
@@ -200,18 +205,7 @@ describe('verifyReplicaReport', () => {
     ],
     [
       'a load-only run without its scan',
-      r => {
-        r.options = { ...r.options, kills: 0, steadyIntervals: 0 };
-        r.kills = [];
-        r.killedRunStatus = [];
-        r.intervals = {
-          committed: 0,
-          minGapMs: Infinity,
-          maxGapMs: 0,
-          takeoverGapsMs: [],
-          afterTakeoverGapsMs: [],
-        };
-      },
+      r => asLoadOnly(r, 0),
       /only 0 committed scheduled scans/,
     ],
   ])('reports %s', (_what, breakIt, message) => {
